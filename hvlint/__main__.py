@@ -1,0 +1,5 @@
+"""Allow `python -m hvlint`."""
+
+from hvlint.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,48 @@
+"""Output formats. A reporter only formats findings; it never decides anything.
+
+Each reporter module exposes ``render(findings, meta) -> str``. ``REPORTERS`` maps the
+``--format`` names to them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Dict, List, Optional, Sequence
+
+from hvlint.findings import Finding
+from hvlint.ruledata import RuleData
+
+
+@dataclass
+class ReportMeta:
+    """What a reporter may need besides the findings."""
+
+    version: str
+    scheme: str
+    scheme_reason: str
+    data: RuleData
+    root: Optional[str] = None
+    files_checked: int = 0
+    lines_checked: int = 0
+    # Returns the source text of (path, 1-based line), or "" when unknown.
+    source_line: Callable[[str, int], str] = lambda path, line: ""
+    notes: List[str] = field(default_factory=list)
+    options: Dict[str, object] = field(default_factory=dict)
+
+
+Render = Callable[[Sequence[Finding], ReportMeta], str]
+
+
+def get(name: str) -> Render:
+    """The render function of format ``name``."""
+    from importlib import import_module
+
+    module = import_module(f"hvlint.reporters.{FORMATS[name]}")
+    return module.render
+
+
+# --format name -> module in this package
+FORMATS: Dict[str, str] = {
+    "text": "text",
+    "json": "jsonfmt",
+}

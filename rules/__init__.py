@@ -1,0 +1,1 @@
+"""hvlint's rule definitions, naming schemes, path classes and register tables (data only)."""
