@@ -1,0 +1,106 @@
+"""What a rule sees: one scanned file, its class, the index, the scheme and the data."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import FrozenSet, Iterator, Optional, Tuple
+
+from hvlint.cond import ArchSymbols
+from hvlint.findings import Finding
+from hvlint.index import SymbolIndex
+from hvlint.ruledata import Rule, RuleData, Scheme
+from hvlint.scanner import ScannedFile
+from hvlint.values import Resolver
+
+_IDENT = re.compile(r"[A-Za-z_]\w*")
+_DEFINED_ONLY = re.compile(r"\s*(?:defined\s*\(?\s*([A-Za-z_]\w*)\s*\)?|([A-Za-z_]\w*))\s*\Z")
+
+
+@dataclass
+class FileContext:
+    """Everything a rule may ask about one file."""
+
+    file: ScannedFile
+    path_class: Optional[str]  # "x86", "arm64", "neutral" or None
+    build_arch: Optional[Tuple[str, str]]  # (arch, reason) when Kconfig builds it for one arch
+    index: SymbolIndex
+    resolver: Resolver
+    scheme: Scheme
+    data: RuleData
+    strict: bool
+    arch_symbols: ArchSymbols
+
+    @property
+    def shared(self) -> bool:
+        """Arch-neutral by path (what HV103 asks)."""
+        return self.path_class == "neutral"
+
+    @property
+    def shared_for_arches(self) -> bool:
+        """Arch-neutral by path and built for more than one arch (what HV102/HV104 ask)."""
+        return self.shared and self.build_arch is None
+
+    def file_arches(self) -> FrozenSet[str]:
+        """Arches the whole file can be built for, from its path or Kconfig class."""
+        if self.path_class in ("x86", "arm64"):
+            return frozenset({self.path_class})
+        if self.build_arch is not None:
+            return frozenset({self.build_arch[0]})
+        return frozenset({"x86", "arm64", "other"})
+
+    def line_arches(self, line: int) -> FrozenSet[str]:
+        """Arches a line can be compiled for: its #if stack within the file's arches.
+
+        Besides arch symbols, ``#ifdef NAME`` / ``#if defined(NAME)`` of a name that the
+        index shows is defined only for x86 limits the block to x86: that is how shared
+        code tests for an x86 feature (``#ifdef HV_DEPRECATING_AEOI_RECOMMENDED``).
+        """
+        gid = self.file.guard_at(line)
+        cache = self.__dict__.setdefault("_guard_cache", {})
+        if gid not in cache:
+            arches = self.file.arches_of_guard(gid) & self.file_arches()
+            state_id = gid
+            while state_id >= 0 and arches - {"x86"}:
+                state = self.file.states[state_id]
+                m = _DEFINED_ONLY.match(state.condition) if state.directive in ("ifdef", "if", "elif") else None
+                name = m and (m.group(1) or m.group(2)) if m else None
+                if name and (state.directive == "ifdef" or m.group(1)) and self.index.is_x86_only(name):
+                    arches &= {"x86"}
+                state_id = state.parent
+            cache[gid] = arches
+        return cache[gid]
+
+    def finding(
+        self, rule: Rule, offset: int, name: str, message: str, suggestion: Optional[str] = None
+    ) -> Finding:
+        """A finding on ``name`` at ``offset`` of this file."""
+        line, col = self.file.position(offset)
+        return Finding(
+            path=self.file.path,
+            line=line,
+            column=col,
+            end_line=line,
+            end_column=col + len(name),
+            code=rule.code,
+            type=rule.type,
+            severity=rule.severity,
+            message=message,
+            name=name,
+            suggestion=suggestion,
+        )
+
+
+def identifiers_in(text: str, base: int) -> Iterator[Tuple[str, int]]:
+    """Identifiers of an expression with their absolute offsets."""
+    for m in _IDENT.finditer(text):
+        yield m.group(), base + m.start()
+
+
+def definitions_of(ctx: FileContext) -> Iterator[Tuple[str, int, int, str, int]]:
+    """(name, offset, line, value, guard) for every object-like define and enum constant."""
+    for d in ctx.file.defines:
+        if d.params is None:
+            yield d.name, d.offset, d.line, d.value, d.guard
+    for e in ctx.file.enums:
+        yield e.name, e.offset, e.line, e.value, e.guard

@@ -1,0 +1,28 @@
+"""HV106 ARCH_IFDEF_IN_GENERIC: an arch #if in an arch-neutral .c file (--strict only)."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from hvlint.checks.context import FileContext, identifiers_in
+from hvlint.findings import Finding
+
+_OPENERS = ("if", "ifdef", "ifndef", "elif", "elifdef", "elifndef")
+
+
+def check(ctx: FileContext) -> Iterator[Finding]:
+    """Report #if/#ifdef/#elif lines whose own condition tests an arch, in shared .c files."""
+    if not ctx.shared or not ctx.file.path.endswith(".c"):
+        return
+    rule = ctx.data.rule("HV106")
+    for directive in ctx.file.directives:
+        if directive.kind not in _OPENERS:
+            continue
+        if not any(ctx.arch_symbols.arch_of(name) for name, _ in identifiers_in(directive.text, 0)):
+            continue
+        offset = ctx.file.line_starts[directive.line - 1] + directive.column - 1
+        head = ctx.file.line_text(directive.line).strip().split("/*")[0].strip()
+        yield ctx.finding(
+            rule, offset, head,
+            rule.message("block", directive=directive.kind, condition=directive.text),
+        )

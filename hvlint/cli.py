@@ -1,0 +1,179 @@
+"""The ``hvlint`` command line: options, dispatch to the engine and front ends, exit codes.
+
+Exit codes: 0 clean, 1 findings, 2 usage or input error (one line on stderr each).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import List, NoReturn, Optional, Sequence, TextIO
+
+from hvlint import __version__, ruledata
+from hvlint.config import SCHEME_CHOICES, ConfigError, Settings, find_config, load_settings, parse_type_list
+from hvlint.engine import Linter, LintResult, find_root
+from hvlint.findings import InputProblem
+from hvlint.reporters import FORMATS, ReportMeta, get as get_reporter
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class UsageError(Exception):
+    """Bad command line: reported as one line, exit 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """All options, the core's and the front ends'."""
+    from hvlint import fix, gate
+
+    parser = _Parser(
+        prog="hvlint",
+        description="Naming linter for the Linux kernel's Hyper-V register names.",
+        epilog="Exit status: 0 clean, 1 findings reported, 2 usage or input error. "
+        "`hvlint lsp` starts the language server.",
+    )
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="C files, directories, or patches/mbox files")
+    parser.add_argument("--root", metavar="DIR", help="kernel tree for context (default: found from the paths)")
+    parser.add_argument("--scheme", choices=SCHEME_CHOICES, help="naming scheme (default: syn-reg, or the config's)")
+    parser.add_argument("--format", dest="format", default="text", choices=sorted(FORMATS), help="output format")
+    parser.add_argument("--ignore", action="append", default=[], metavar="TYPES", help="skip these TYPEs or codes")
+    parser.add_argument("--types", action="append", default=[], metavar="TYPES", help="only these TYPEs or codes")
+    parser.add_argument("--strict", action="store_true", default=None, help="also run CHECK-level rules (HV106)")
+    parser.add_argument("--list-types", action="store_true", help="list rule codes and TYPEs, then exit")
+    parser.add_argument("--explain", metavar="TYPE", help="print a rule's doc, then exit")
+    parser.add_argument("--config", metavar="FILE", help="config file (default: the nearest .hvlint.toml)")
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="say what was decided and why")
+    parser.add_argument("--version", action="version", version=f"hvlint {__version__}")
+    gate.add_arguments(parser)
+    fix.add_arguments(parser)
+    return parser
+
+
+def resolve_settings(args: argparse.Namespace, data: ruledata.RuleData, start: Path) -> Settings:
+    """Config file first, then command-line options on top."""
+    config_path = Path(args.config) if args.config else find_config(start)
+    if args.config and not config_path.is_file():
+        raise ConfigError(f"{args.config}: no such config file")
+    settings = load_settings(config_path, data)
+    changes = {}
+    if args.scheme:
+        changes["scheme"] = args.scheme
+    if args.strict:
+        changes["strict"] = True
+    if args.ignore:
+        changes["ignore"] = settings.ignore | parse_type_list(args.ignore, data, "--ignore")
+    if args.types:
+        changes["types"] = parse_type_list(args.types, data, "--types")
+    from dataclasses import replace
+
+    return replace(settings, **changes)
+
+
+def list_types(data: ruledata.RuleData, out: TextIO) -> None:
+    """``--list-types``: code, TYPE, severity and summary of every rule."""
+    for rule in data.rules:
+        extra = " (--strict)" if rule.strict_only else ""
+        out.write(f"{rule.code}  {rule.type:<24} {rule.severity:<8} {rule.summary}{extra}\n")
+
+
+def report(result: LintResult, linter: Linter, fmt: str, out: TextIO, options: Optional[dict] = None) -> None:
+    """Format findings with the chosen reporter."""
+    meta = ReportMeta(
+        version=__version__,
+        scheme=linter.scheme.name,
+        scheme_reason=linter.scheme.reason,
+        data=linter.data,
+        root=str(linter.root) if linter.root else None,
+        files_checked=result.files_checked,
+        lines_checked=result.lines_checked,
+        source_line=lambda path, line: (linter.scanned(path).line_text(line) if linter.scanned(path) else ""),
+        notes=list(result.notes),
+        options=options or {},
+    )
+    out.write(get_reporter(fmt)(result.findings, meta))
+
+
+def print_problems(problems: Sequence[InputProblem], err: TextIO) -> None:
+    """One line per input problem."""
+    for p in problems:
+        err.write(f"hvlint: error: {p}\n")
+
+
+def run(argv: Sequence[str], stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
+    """Run hvlint with ``argv``; returns the exit code."""
+    from hvlint import fix, gate
+
+    if argv and argv[0] == "lsp":
+        from hvlint import lsp
+
+        return lsp.main(list(argv[1:]))
+    data = ruledata.load()
+    parser = build_parser()
+    args = parser.parse_args(list(argv))
+    if args.list_types:
+        list_types(data, stdout)
+        return EXIT_CLEAN
+    if args.explain:
+        try:
+            stdout.write(data.rule(args.explain).doc_markdown())
+        except KeyError:
+            raise UsageError(f"--explain: unknown rule type '{args.explain}' (see --list-types)") from None
+        return EXIT_CLEAN
+    paths = [Path(p) for p in args.paths if p != "-"]
+    start = Path(args.root) if args.root else (paths[0] if paths else Path.cwd())
+    settings = resolve_settings(args, data, start.resolve() if start.exists() else Path.cwd())
+    for front_end in (gate, fix):
+        code = front_end.run(args, settings, stdin, stdout, stderr)
+        if code is not None:
+            return code
+    if args.root:
+        root = Path(args.root)
+        if not root.is_dir():
+            raise UsageError(f"--root {args.root}: not a directory")
+    else:
+        root = find_root(paths)
+    linter = Linter(settings, root, data)
+    targets = paths or [Path.cwd()]
+    result = linter.lint_paths(targets)
+    if args.verbose:
+        stderr.write(f"hvlint: root: {linter.root or 'none (rules tables only)'}\n")
+        stderr.write(f"hvlint: scheme: {linter.scheme.name} ({linter.scheme.reason})\n")
+        stderr.write(f"hvlint: checked {result.files_checked} files, {result.lines_checked} lines\n")
+        for relpath in sorted({f.path for f in result.findings} | _neutral_checked(linter)):
+            for note in linter.file_notes(relpath):
+                stderr.write(f"hvlint: {note}\n")
+    report(result, linter, args.format, stdout)
+    print_problems(result.problems, stderr)
+    if result.problems:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if result.findings else EXIT_CLEAN
+
+
+def _neutral_checked(linter: Linter) -> set:
+    return {p for p in linter._scans if linter.path_class(p) == "neutral" and p.endswith(".c")}
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    """Console entry point."""
+    argv = sys.argv[1:] if argv is None else argv
+    try:
+        return run(argv, sys.stdin, sys.stdout, sys.stderr)
+    except UsageError as exc:
+        sys.stderr.write(f"hvlint: error: {exc} (see hvlint --help)\n")
+        return EXIT_ERROR
+    except ConfigError as exc:
+        sys.stderr.write(f"hvlint: error: {exc}\n")
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        sys.stderr.write("hvlint: interrupted\n")
+        return 130
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_ERROR

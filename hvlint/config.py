@@ -1,0 +1,113 @@
+"""Settings from the command line and ``.hvlint.toml``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Dict, FrozenSet, Iterable, Optional, Tuple
+
+from hvlint import tomlcompat
+from hvlint.paths import GlobSet
+from hvlint.ruledata import RuleData
+
+CONFIG_NAME = ".hvlint.toml"
+SCHEME_CHOICES = ("auto", "syn-reg", "upstream")
+_KEYS = {"scheme", "strict", "ignore", "types", "per-path-ignores", "paths", "kconfig"}
+
+
+class ConfigError(Exception):
+    """A configuration file or option that cannot be used."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What to check and how. TYPE names are kept upper case; codes are accepted too."""
+
+    scheme: str = "syn-reg"
+    strict: bool = False
+    ignore: FrozenSet[str] = frozenset()
+    types: Optional[FrozenSet[str]] = None
+    per_path_ignores: Tuple[Tuple[str, FrozenSet[str]], ...] = ()
+    extra_paths: Dict[str, Tuple[str, ...]] = field(default_factory=dict)
+    use_kconfig: bool = True
+    config_file: Optional[str] = None
+
+    def rule_enabled(self, code: str, type_: str, strict_only: bool) -> bool:
+        """Whether a rule runs at all under these settings."""
+        if strict_only and not self.strict:
+            return False
+        if self.types is not None and not ({code, type_} & self.types):
+            return False
+        return not ({code, type_} & self.ignore)
+
+    def ignored_at(self, relpath: str, code: str, type_: str) -> bool:
+        """Whether a per-path ignore silences this rule for this file."""
+        return any(GlobSet([glob]).matches(relpath) and ({code, type_} & names) for glob, names in self.per_path_ignores)
+
+
+def parse_type_list(text: Iterable[str], data: RuleData, what: str) -> FrozenSet[str]:
+    """Normalize TYPE names or codes (comma-separated strings allowed); unknown ones are an error."""
+    out = set()
+    for item in text:
+        for name in str(item).split(","):
+            name = name.strip().upper()
+            if not name:
+                continue
+            try:
+                rule = data.rule(name)
+            except KeyError:
+                raise ConfigError(f"{what}: unknown rule type '{name}' (see --list-types)") from None
+            out.update((rule.code, rule.type))
+    return frozenset(out)
+
+
+def find_config(start: Path) -> Optional[Path]:
+    """The nearest ``.hvlint.toml`` at or above ``start``."""
+    start = start if start.is_dir() else start.parent
+    for folder in (start, *start.parents):
+        candidate = folder / CONFIG_NAME
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_settings(path: Optional[Path], data: RuleData, base: Optional[Settings] = None) -> Settings:
+    """Settings from a config file (or defaults when ``path`` is None)."""
+    settings = base or Settings()
+    if path is None:
+        return settings
+    try:
+        raw = tomlcompat.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read config: {exc}") from None
+    except tomlcompat.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    unknown = set(raw) - _KEYS
+    if unknown:
+        raise ConfigError(f"{path}: unknown key(s): {', '.join(sorted(unknown))}")
+    changes: dict = {"config_file": str(path)}
+    if "scheme" in raw:
+        if raw["scheme"] not in SCHEME_CHOICES:
+            raise ConfigError(f"{path}: scheme must be one of {', '.join(SCHEME_CHOICES)}")
+        changes["scheme"] = raw["scheme"]
+    if "strict" in raw:
+        changes["strict"] = bool(raw["strict"])
+    if "ignore" in raw:
+        changes["ignore"] = parse_type_list(raw["ignore"], data, f"{path}: ignore")
+    if "types" in raw:
+        changes["types"] = parse_type_list(raw["types"], data, f"{path}: types")
+    if "per-path-ignores" in raw:
+        changes["per_path_ignores"] = tuple(
+            (glob, parse_type_list(names, data, f"{path}: per-path-ignores"))
+            for glob, names in raw["per-path-ignores"].items()
+        )
+    if "paths" in raw:
+        extra = {}
+        for key, globs in raw["paths"].items():
+            if key not in ("x86", "arm64", "neutral", "exclude"):
+                raise ConfigError(f"{path}: [paths] takes x86, arm64, neutral, exclude; not {key}")
+            extra[key] = tuple(globs)
+        changes["extra_paths"] = extra
+    if "kconfig" in raw:
+        changes["use_kconfig"] = bool(raw["kconfig"])
+    return replace(settings, **changes)

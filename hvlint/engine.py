@@ -1,0 +1,411 @@
+"""The engine: scan files, keep the symbol index, choose the scheme, run the rules.
+
+One ``Linter`` serves every front end: the command line, the patch gate (post-images as
+overlays), the language server (buffers as overlays) and --fix. No rule knows where its
+input came from.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
+
+from hvlint import ruledata, suppress
+from hvlint.checks import CHECKS
+from hvlint.checks.context import FileContext
+from hvlint.cond import ArchSymbols, ConditionEvaluator
+from hvlint.config import Settings
+from hvlint.findings import Finding, InputProblem
+from hvlint.index import Definition, SymbolIndex, builtin_definitions
+from hvlint.kconfig import BuildClasses, Kconfig
+from hvlint.paths import GlobSet, PathClassifier
+from hvlint.ruledata import RuleData
+from hvlint.scanner import ScannedFile, scan
+from hvlint.tristate import ALL_ARCHES
+from hvlint.values import Resolver
+from hvlint.walk import list_files, prefilter, read_source
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class SchemeChoice:
+    """The naming scheme in force and why it was chosen."""
+
+    name: str
+    reason: str
+
+
+@dataclass
+class FileResult:
+    """Findings and input problems of one file."""
+
+    findings: List[Finding]
+    problems: List[InputProblem]
+    lines: int
+
+
+@dataclass
+class LintResult:
+    """Findings and input problems of a whole run."""
+
+    findings: List[Finding] = field(default_factory=list)
+    problems: List[InputProblem] = field(default_factory=list)
+    files_checked: int = 0
+    lines_checked: int = 0
+    notes: List[str] = field(default_factory=list)
+
+
+def is_tree_root(folder: Path) -> bool:
+    """A kernel tree (Kconfig and arch/ at the top) or a folder holding .hvlint.toml."""
+    return (folder / ".hvlint.toml").is_file() or ((folder / "Kconfig").is_file() and (folder / "arch").is_dir())
+
+
+def find_root(paths: Sequence[Path]) -> Optional[Path]:
+    """The tree that contains the first path (or the current directory), if any."""
+    start = Path(paths[0]) if paths else Path.cwd()
+    start = start.resolve()
+    if not start.is_dir():
+        start = start.parent
+    for folder in (start, *start.parents):
+        if is_tree_root(folder):
+            return folder
+    return None
+
+
+class Linter:
+    """Lints C sources in the context of a tree (or of nothing but the rules tables)."""
+
+    def __init__(self, settings: Settings, root: Optional[Path], data: Optional[RuleData] = None) -> None:
+        self.settings = settings
+        self.root = root.resolve() if root else None
+        self.data = data or ruledata.load()
+        classes = {k: tuple(v) + tuple(settings.extra_paths.get(k, ())) for k, v in self.data.classes.items()}
+        for k, v in settings.extra_paths.items():
+            classes.setdefault(k, tuple(v))
+        self.classifier = PathClassifier(classes, anchored=self.root is not None)
+        self.arch_symbols = ArchSymbols(self.data.pp_arch, self.data.pp_arch_prefixes, self.data.pp_other)
+        self.evaluator = ConditionEvaluator(self.arch_symbols)
+        self.index = SymbolIndex(
+            builtin_definitions(self.data.registers, self.data.x86_msr_prefix, self.data.vp_register_prefix)
+        )
+        self.resolver = Resolver(self.index)
+        self.builds: Optional[BuildClasses] = None
+        if self.root is not None and settings.use_kconfig:
+            self.builds = BuildClasses(self.root, Kconfig(self.root, self.data.kconfig_arch))
+        self._index_exclude = GlobSet(self.data.index_exclude)
+        self._scans: Dict[str, Tuple[str, ScannedFile]] = {}
+        self._indexed_digest: Dict[str, str] = {}
+        self._evidence: Dict[str, Counter] = {}  # path -> Counter of scheme evidence
+        self._tree_paths: set = set()
+        self._overlays: Dict[str, str] = {}
+        self._relpaths: Dict[str, str] = {}  # walked path -> root-relative path
+        self._walked: List[str] = []  # root-relative folders already walked
+        self._scheme: Optional[Tuple[int, SchemeChoice]] = None
+        self.prepared = False
+        self.notes: List[str] = []
+
+    # -- paths ---------------------------------------------------------------------------
+
+    def relpath(self, path: Path) -> str:
+        """The path as rules see it: relative to the root, posix separators."""
+        known = self._relpaths.get(str(path))
+        if known is not None:
+            return known
+        path = Path(path)
+        if self.root is not None:
+            try:
+                return path.resolve().relative_to(self.root).as_posix()
+            except ValueError:
+                pass
+        return path.as_posix().lstrip("./") if not path.is_absolute() else path.as_posix()
+
+    def path_class(self, relpath: str) -> Optional[str]:
+        """x86, arm64, neutral, exclude or None."""
+        return self.classifier.classify(relpath)
+
+    def build_arch(self, relpath: str) -> Optional[Tuple[str, str]]:
+        """(arch, reason) when the tree's Kconfig/Makefiles build the file for one arch only."""
+        if self.builds is None or relpath.startswith("arch/") or not relpath.endswith(".c"):
+            return None
+        return self.builds.arch_of(relpath)
+
+    # -- scanning and indexing -------------------------------------------------------------
+
+    def scan_text(self, relpath: str, text: str) -> ScannedFile:
+        """Scan (or reuse the scan of) ``text`` as ``relpath``."""
+        digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+        cached = self._scans.get(relpath)
+        if cached and cached[0] == digest:
+            return cached[1]
+        sf = scan(relpath, text, self.evaluator)
+        self._scans[relpath] = (digest, sf)
+        return sf
+
+    def _file_arches(self, relpath: str, with_build: bool) -> FrozenSet[str]:
+        cls = self.path_class(relpath)
+        if cls in ("x86", "arm64"):
+            return frozenset({cls})
+        if with_build:
+            build = self.build_arch(relpath)
+            if build:
+                return frozenset({build[0]})
+        return ALL_ARCHES
+
+    def _index_scan(self, sf: ScannedFile, tree: bool) -> None:
+        relpath = sf.path
+        digest = self._scans[relpath][0]
+        if self._indexed_digest.get(relpath) == digest:
+            return
+        self._indexed_digest[relpath] = digest
+        if self._index_exclude.matches(relpath):
+            return
+        file_arches = self._file_arches(relpath, with_build=False)
+        defs: List[Definition] = []
+        for d in sf.defines:
+            arches = sf.arches_of_guard(d.guard) & file_arches
+            if arches:
+                kind = "macro" if d.params is None else "function-macro"
+                defs.append(Definition(d.name, relpath, d.line, d.column, kind, d.value, arches))
+        if "enum" in sf.body:
+            for e in sf.enums:
+                arches = sf.arches_of_guard(e.guard) & file_arches
+                if arches:
+                    defs.append(Definition(e.name, relpath, e.line, e.column, "enum", e.value, arches))
+        self.index.set_file(relpath, defs)
+        self._evidence[relpath] = self._scheme_evidence(sf, defs)
+        if tree:
+            self._tree_paths.add(relpath)
+
+    def _scheme_evidence(self, sf: ScannedFile, defs: List[Definition]) -> Counter:
+        counts: Counter = Counter()
+        for name, scheme in self.data.schemes.items():
+            counts[name] += sum(1 for d in defs if d.name.startswith(scheme.alias_prefix) and d.kind != "function-macro"
+                                and _looks_like_register_alias(d.value, self.data))
+        all_accessors = {a: n for n, s in self.data.schemes.items() for a in s.accessors}
+        if any(a in sf.body for a in all_accessors):
+            for call in sf.calls(all_accessors):
+                counts[all_accessors[call.name]] += 1
+        return counts
+
+    def _index_path(self, path: Path, tree: bool) -> Optional[InputProblem]:
+        relpath = self.relpath(path)
+        source = read_source(path)
+        if source.text is None:
+            return InputProblem(relpath, source.problem or "cannot read")
+        sf = self.scan_text(relpath, source.text)
+        self._index_scan(sf, tree)
+        return InputProblem(relpath, source.problem) if source.problem else None
+
+    def candidate_files(self, top: Path) -> List[Path]:
+        """C files under ``top`` that are not excluded and mention a Hyper-V name."""
+        exclude = self.classifier.sets["exclude"]
+        rel_top = self.relpath(top)
+        rel_top = "" if rel_top in (".", "") else rel_top
+        listed = list_files(top, rel_top, self.data.suffixes, exclude.matches)
+        paths = []
+        for path, rel in listed:
+            paths.append(Path(path))
+            self._relpaths[path] = rel
+        return prefilter(paths, self.data.prefilter)
+
+    def prepare(self, paths: Iterable[Path] = (), progress: Optional[Progress] = None) -> List[InputProblem]:
+        """Build the symbol index from the tree's index roots and ``paths`` (once)."""
+        problems: List[InputProblem] = []
+        todo: List[Path] = []
+        if self.root is not None and not self.prepared:
+            for sub in self.data.index_roots:
+                top = self.root / sub
+                covered = any(w == "" or sub == w or sub.startswith(w + "/") for w in self._walked)
+                if top.is_dir() and not covered:
+                    todo += self.candidate_files(top)
+        explicit = {str(Path(p)) for p in paths}
+        todo += [Path(p) for p in paths]
+        unique = list(dict.fromkeys(todo))
+        for n, path in enumerate(unique, 1):
+            problem = self._index_path(path, tree=True)
+            if problem is not None and str(path) in explicit:
+                problems.append(problem)
+            if progress is not None:
+                progress(n, len(unique))
+        self.prepared = True
+        return problems
+
+    def set_overlay(self, relpath: str, text: Optional[str]) -> None:
+        """Use ``text`` for ``relpath`` instead of the disk (None: back to the disk)."""
+        if text is None:
+            self._overlays.pop(relpath, None)
+            self._indexed_digest.pop(relpath, None)
+            disk = self.root / relpath if self.root is not None else None
+            if disk is not None and disk.is_file() and relpath in self._tree_paths:
+                source = read_source(disk)
+                if source.text is not None:
+                    self._index_scan(self.scan_text(relpath, source.text), tree=True)
+                    return
+            self.index.remove_file(relpath)
+            self._evidence.pop(relpath, None)
+            return
+        self._overlays[relpath] = text
+        self._index_scan(self.scan_text(relpath, text), tree=False)
+
+    def forget(self, relpath: str) -> None:
+        """Drop a file from the index and caches (deleted on disk)."""
+        self._overlays.pop(relpath, None)
+        self._scans.pop(relpath, None)
+        self._indexed_digest.pop(relpath, None)
+        self._evidence.pop(relpath, None)
+        self._tree_paths.discard(relpath)
+        self.index.remove_file(relpath)
+
+    # -- scheme ---------------------------------------------------------------------------
+
+    @property
+    def scheme(self) -> SchemeChoice:
+        """The scheme in force (``auto`` decided from the tree, then the input)."""
+        if self.settings.scheme != "auto":
+            return SchemeChoice(self.settings.scheme, "chosen with --scheme" if self.settings.config_file is None
+                                else f"set by --scheme or {self.settings.config_file}")
+        if self._scheme is None or self._scheme[0] != self.index.generation:
+            self._scheme = (self.index.generation, self._choose_scheme())
+        return self._scheme[1]
+
+    def _choose_scheme(self) -> SchemeChoice:
+        tree: Counter = Counter()
+        given: Counter = Counter()
+        for path, counts in self._evidence.items():
+            (tree if path in self._tree_paths and path not in self._overlays else given).update(counts)
+        default = self.data.default_scheme
+        for label, counts in (("the tree", tree), ("the input", given)):
+            if sum(counts.values()):
+                best = max(sorted(counts), key=lambda n: (counts[n], n == default))
+                detail = ", ".join(
+                    f"{n}: {counts[n]} alias definitions and accessor uses" for n in sorted(counts)
+                )
+                return SchemeChoice(best, f"auto: {label} uses {best} ({detail})")
+        return SchemeChoice(default, f"auto: no evidence in the tree or the input; the default is {default}")
+
+    # -- linting --------------------------------------------------------------------------
+
+    def lint_text(self, relpath: str, text: str) -> FileResult:
+        """Lint ``text`` as the file ``relpath``; its definitions join the index."""
+        self.set_overlay(relpath, text)
+        return self._lint_scanned(self.scan_text(relpath, text))
+
+    def _lint_scanned(self, sf: ScannedFile) -> FileResult:
+        relpath = sf.path
+        problems = [InputProblem(relpath, p) for p in sf.problems]
+        cls = self.path_class(relpath)
+        if cls == "exclude":
+            return FileResult([], problems, sf.line_count)
+        scheme = self.data.schemes[self.scheme.name]
+        build = self.build_arch(relpath) if cls == "neutral" else None
+        ctx = FileContext(
+            file=sf, path_class=cls, build_arch=build, index=self.index, resolver=self.resolver,
+            scheme=scheme, data=self.data, strict=self.settings.strict, arch_symbols=self.arch_symbols,
+        )
+        findings: List[Finding] = []
+        for rule in self.data.rules:
+            check = CHECKS.get(rule.code)
+            if check is None or not self.settings.rule_enabled(rule.code, rule.type, rule.strict_only):
+                continue
+            if self.settings.ignored_at(relpath, rule.code, rule.type):
+                continue
+            findings.extend(check(ctx))
+        findings = _dedupe(findings)
+        sups = suppress.find_suppressions(sf, self.data) if "hvlint-ignore" in sf.text else []
+        if sups:
+            findings, unused = suppress.apply(findings, sups)
+            findings += self._unused_suppressions(ctx, unused)
+        findings.sort(key=Finding.sort_key)
+        return FileResult(findings, problems, sf.line_count)
+
+    def _unused_suppressions(self, ctx: FileContext, unused: List[suppress.Suppression]) -> List[Finding]:
+        rule = self.data.rule("HV100")
+        if not self.settings.rule_enabled(rule.code, rule.type, rule.strict_only):
+            return []
+        out = []
+        for s in unused:
+            if s.unknown:
+                out.append(ctx.finding(rule, s.offset, s.text, rule.message("unknown", names=", ".join(s.unknown))))
+                continue
+            # A suppression for a rule that is switched off in this run is not stale.
+            names = sorted(n for n in s.names if n.startswith("HV"))
+            if all(self.settings.rule_enabled(n, self.data.rule(n).type, False) for n in names):
+                out.append(ctx.finding(rule, s.offset, s.text, rule.message("unused", names=s.text)))
+        return out
+
+    def lint_paths(self, paths: Sequence[Path], progress: Optional[Progress] = None) -> LintResult:
+        """Lint files and directories (walked for C files that can matter)."""
+        result = LintResult()
+        files: List[Path] = []
+        for path in paths:
+            path = Path(path)
+            if path.is_dir():
+                files += self.candidate_files(path)
+                rel = self.relpath(path)
+                self._walked.append("" if rel in (".", "") else rel)
+            elif path.exists() or path.is_symlink():
+                if path.suffix in self.data.suffixes or not path.is_file():
+                    files.append(path)
+                else:
+                    result.problems.append(InputProblem(str(path), "not a C source or header (.c, .h), not checked"))
+            else:
+                result.problems.append(InputProblem(str(path), "no such file or directory"))
+        self.prepare(progress=None)
+        texts: List[Tuple[str, ScannedFile]] = []
+        for path in files:
+            relpath = self.relpath(path)
+            if self.path_class(relpath) == "exclude" and not any(Path(p) == path for p in paths):
+                continue
+            source = read_source(path)
+            if source.problem:
+                result.problems.append(InputProblem(relpath, source.problem))
+            if source.text is None:
+                continue
+            sf = self.scan_text(relpath, source.text)
+            self._index_scan(sf, tree=self.root is not None)
+            texts.append((relpath, sf))
+        for n, (relpath, sf) in enumerate(texts, 1):
+            res = self._lint_scanned(sf)
+            result.findings += res.findings
+            result.problems += res.problems
+            result.files_checked += 1
+            result.lines_checked += res.lines
+            if progress is not None:
+                progress(n, len(texts))
+        result.findings.sort(key=Finding.sort_key)
+        return result
+
+    def scanned(self, relpath: str) -> Optional[ScannedFile]:
+        """The last scan of ``relpath``, if any."""
+        cached = self._scans.get(relpath)
+        return cached[1] if cached else None
+
+    def file_notes(self, relpath: str) -> List[str]:
+        """Verbose facts about a file: its class and, when Kconfig decides, why."""
+        cls = self.path_class(relpath) or "other"
+        notes = [f"{relpath}: class {cls}"]
+        build = self.build_arch(relpath) if cls == "neutral" else None
+        if build:
+            notes.append(f"{relpath}: treated as {build[0]} code for HV102/HV104 ({build[1]}); still shared code for HV103")
+        return notes
+
+
+def _looks_like_register_alias(value: str, data: RuleData) -> bool:
+    """An alias definition names a register (``HV_X64_MSR_X``, ``HV_REGISTER_X``) or a number."""
+    value = value.strip().strip("()").strip()
+    return value.startswith(tuple(data.register_prefixes)) or value[:2].lower() == "0x"
+
+
+def _dedupe(findings: List[Finding]) -> List[Finding]:
+    seen = set()
+    out = []
+    for f in findings:
+        key = (f.line, f.column, f.code, f.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out

@@ -1,0 +1,297 @@
+"""Which files outside arch/ the tree builds only for one arch, from Kconfig and Makefiles.
+
+``config HYPERV_TIMER / def_bool HYPERV && X86`` with ``obj-$(CONFIG_HYPERV_TIMER) +=
+hyperv_timer.o`` makes drivers/clocksource/hyperv_timer.c x86 code. Kconfig is read once,
+lazily, the first time a question needs it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional, Tuple
+
+from hvlint.tristate import ARCHES, Tri, tri_and, tri_not, tri_or
+
+_KTOKEN = re.compile(r"\s*(?:(&&|\|\||!=|=|!|\(|\))|\"[^\"]*\"|'[^']*'|([A-Za-z0-9_]+))")
+_OBJ_LINE = re.compile(r"^([A-Za-z0-9_-]+?)-(y|m|objs|\$\((?:[^()]|\([^()]*\))*\))\s*[:+]?=\s*(.*)$")
+_CONFIG_REF = re.compile(r"CONFIG_([A-Za-z0-9_]+)")
+# Kconfig symbols that are never set for a real build of another arch.
+_NEVER = {"COMPILE_TEST"}
+
+
+@dataclass
+class _Symbol:
+    # One entry per definition: (AND-expression, value is determinate, arch of its arch/ dir)
+    definitions: List[Tuple[str, bool, Optional[str]]] = field(default_factory=list)
+    locations: List[str] = field(default_factory=list)
+
+
+class Kconfig:
+    """The tree's Kconfig symbols, evaluated per arch."""
+
+    def __init__(self, root: Path, arch_symbols: Dict[str, Tuple[str, ...]]) -> None:
+        self.root = root
+        self.arch_symbols = arch_symbols
+        self._symbols: Optional[Dict[str, _Symbol]] = None
+        self._memo: Dict[Tuple[str, str], Tri] = {}
+
+    def _load(self) -> Dict[str, _Symbol]:
+        if self._symbols is None:
+            self._symbols = {}
+            for dirpath, dirnames, filenames in os.walk(self.root):
+                rel = os.path.relpath(dirpath, self.root)
+                if rel == ".":
+                    dirnames[:] = [d for d in dirnames if d not in (".git", "tools", "Documentation", "scripts")]
+                for fn in filenames:
+                    if fn.startswith("Kconfig"):
+                        self._parse(Path(dirpath) / fn)
+        return self._symbols
+
+    def _parse(self, path: Path) -> None:
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return
+        rel = path.relative_to(self.root).as_posix()
+        arch_dir = None
+        if rel.startswith("arch/"):
+            arch_dir = next((a for a in ("x86", "arm64") if rel.startswith(f"arch/{a}/")), "other")
+        lines = text.replace("\\\n", " ").split("\n")
+        blocks: List[Tuple[str, str]] = []  # ("if"/"menu", expr)
+        menu_deps: List[List[str]] = []
+        current: Optional[Tuple[str, List[str], List[str], bool, int]] = None
+        help_indent: Optional[int] = None
+
+        def finish() -> None:
+            nonlocal current
+            if current is None:
+                return
+            name, deps, defaults, has_prompt, lineno = current
+            parts = [e for kind, e in blocks if e] + [d for m in menu_deps for d in m] + deps
+            # Without a prompt, a def_bool's expression is the value; `def_bool n` is only
+            # ever turned on by `select`, which hvlint does not follow: unknown.
+            defaults = [d for d in defaults if d.strip() != "n"]
+            determinate = not has_prompt and bool(defaults)
+            if determinate:
+                parts.append("(" + ") || (".join(defaults) + ")")
+            sym = self._symbols.setdefault(name, _Symbol())
+            expr = " && ".join(f"({p})" for p in parts) if parts else "y"
+            sym.definitions.append((expr, determinate, arch_dir))
+            sym.locations.append(f"{rel}:{lineno}")
+            current = None
+
+        for lineno, raw in enumerate(lines, 1):
+            line = raw.split("#", 1)[0].rstrip() if '"' not in raw else raw.rstrip()
+            stripped = line.strip()
+            indent = len(raw) - len(raw.lstrip())
+            if help_indent is not None:
+                if not stripped or indent > help_indent:
+                    continue
+                help_indent = None
+            if not stripped:
+                continue
+            word, _, rest = stripped.partition(" ")
+            rest = rest.strip()
+            if word in ("config", "menuconfig"):
+                finish()
+                current = (rest, [], [], False, lineno)
+            elif word in ("help", "---help---"):
+                help_indent = indent
+            elif word == "if":
+                finish()
+                blocks.append(("if", rest))
+            elif word == "endif":
+                finish()
+                if blocks:
+                    blocks.pop()
+            elif word == "menu":
+                finish()
+                menu_deps.append([])
+                current = None
+            elif word == "endmenu":
+                finish()
+                if menu_deps:
+                    menu_deps.pop()
+            elif word in ("choice", "endchoice", "comment", "source", "rsource", "osource", "mainmenu"):
+                finish()
+            elif word == "depends" and rest.startswith("on"):
+                expr = rest[2:].strip()
+                if current is not None:
+                    current[1].append(expr)
+                elif menu_deps:
+                    menu_deps[-1].append(expr)
+            elif current is not None and word in ("def_bool", "def_tristate"):
+                current[2].append(rest.split(" if ")[0])
+            elif current is not None and word in ("bool", "tristate") and rest:
+                current = (current[0], current[1], current[2], True, current[4])
+            elif current is not None and word == "prompt":
+                current = (current[0], current[1], current[2], True, current[4])
+        finish()
+
+    def value(self, name: str, arch: str, depth: int = 0) -> Tri:
+        """Can ``name`` be enabled when building ``arch``? True/False/None (unknown)."""
+        for a, names in self.arch_symbols.items():
+            if name in names:
+                return a == arch
+        if name in _NEVER:
+            return False
+        if name in ("y", "m"):
+            return True
+        if name == "n":
+            return False
+        key = (name, arch)
+        if key in self._memo:
+            return self._memo[key]
+        if depth > 40:
+            return None
+        self._memo[key] = None  # cycle guard
+        sym = self._load().get(name)
+        if sym is None:
+            result: Tri = None
+        else:
+            result = False
+            for expr, determinate, arch_dir in sym.definitions:
+                met = self.evaluate(expr, arch, depth + 1)
+                if arch_dir is not None:  # defined in arch/<arch>/: exists only there
+                    met = tri_and(met, arch_dir == arch)
+                if met is True and not determinate:
+                    met = None  # a prompt: the user may say no
+                result = tri_or(result, met)
+        self._memo[key] = result
+        return result
+
+    def evaluate(self, expr: str, arch: str, depth: int = 0) -> Tri:
+        """Evaluate a Kconfig expression for ``arch``."""
+        tokens = [m.group(1) or m.group(2) or "str" for m in _KTOKEN.finditer(expr)]
+        pos = 0
+
+        def primary() -> Tri:
+            nonlocal pos
+            if pos >= len(tokens):
+                return None
+            tok = tokens[pos]
+            pos += 1
+            if tok == "!":
+                return tri_not(primary())
+            if tok == "(":
+                val = disjunction()
+                if pos < len(tokens) and tokens[pos] == ")":
+                    pos += 1
+                return val
+            val = self.value(tok, arch, depth) if tok not in ("str",) else None
+            if pos < len(tokens) and tokens[pos] in ("=", "!="):
+                op = tokens[pos]
+                rhs = tokens[pos + 1] if pos + 1 < len(tokens) else ""
+                pos += 2
+                if rhs == "n":
+                    return tri_not(val) if op == "=" else val
+                if rhs in ("y", "m"):
+                    return val if op == "=" else None
+                return None
+            return val
+
+        def conjunction() -> Tri:
+            nonlocal pos
+            val = primary()
+            while pos < len(tokens) and tokens[pos] == "&&":
+                pos += 1
+                val = tri_and(val, primary())
+            return val
+
+        def disjunction() -> Tri:
+            nonlocal pos
+            val = conjunction()
+            while pos < len(tokens) and tokens[pos] == "||":
+                pos += 1
+                val = tri_or(val, conjunction())
+            return val
+
+        return disjunction()
+
+    def only_arch(self, name: str) -> Optional[str]:
+        """The one arch ``name`` can be enabled on, or None."""
+        possible = [a for a in ARCHES if self.value(name, a) is not False]
+        return possible[0] if len(possible) == 1 else None
+
+    def where(self, name: str) -> str:
+        """Where a symbol is defined, for messages."""
+        sym = self._load().get(name)
+        return sym.locations[0] if sym and sym.locations else "?"
+
+
+class BuildClasses:
+    """Answers "does the tree build this file only for one arch, and why?"."""
+
+    def __init__(self, root: Path, kconfig: Kconfig) -> None:
+        self.root = root
+        self.kconfig = kconfig
+        self._makefiles: Dict[str, List[Tuple[str, str, int]]] = {}
+        self._cache: Dict[str, Optional[Tuple[str, str]]] = {}
+
+    def arch_of(self, relpath: str) -> Optional[Tuple[str, str]]:
+        """(arch, reason) when ``relpath`` is only built for one arch, else None."""
+        if relpath not in self._cache:
+            self._cache[relpath] = self._arch_of(relpath)
+        return self._cache[relpath]
+
+    def _arch_of(self, relpath: str) -> Optional[Tuple[str, str]]:
+        directory, _, filename = relpath.rpartition("/")
+        stem, dot, ext = filename.rpartition(".")
+        gates: List[Tuple[str, str]] = []  # (symbol, where)
+        if dot and ext == "c":
+            gates += self._object_gates(directory, stem + ".o", 0)
+        gates += self._dir_gates(directory)
+        for sym, where in gates:
+            arch = self.kconfig.only_arch(sym)
+            if arch:
+                return arch, (
+                    f"built only for {arch}: {where} uses CONFIG_{sym}, "
+                    f"which {self.kconfig.where(sym)} makes {arch}-only"
+                )
+        return None
+
+    def _rules(self, directory: str) -> List[Tuple[str, str, int]]:
+        if directory not in self._makefiles:
+            rules: List[Tuple[str, str, int]] = []
+            for name in ("Makefile", "Kbuild"):
+                path = self.root / directory / name
+                try:
+                    text = path.read_text(encoding="utf-8", errors="replace")
+                except OSError:
+                    continue
+                logical = text.replace("\\\n", " ").split("\n")
+                for lineno, line in enumerate(logical, 1):
+                    m = _OBJ_LINE.match(line.strip())
+                    if m:
+                        rules.append((f"{m.group(1)}-{m.group(2)}", m.group(3), lineno))
+            self._makefiles[directory] = rules
+        return self._makefiles[directory]
+
+    def _object_gates(self, directory: str, obj: str, depth: int) -> List[Tuple[str, str]]:
+        if depth > 4:
+            return []
+        gates = []
+        makefile = f"{directory}/Makefile" if directory else "Makefile"
+        for lhs, rhs, lineno in self._rules(directory):
+            if obj not in rhs.split():
+                continue
+            target, _, cond = lhs.partition("-")
+            syms = _CONFIG_REF.findall(cond)
+            gates += [(s, f"{makefile}:{lineno}") for s in syms]
+            if target not in ("obj", "lib"):  # part of a composite object: foo-y := bar.o
+                gates += self._object_gates(directory, f"{target}.o", depth + 1)
+        return gates
+
+    def _dir_gates(self, directory: str) -> List[Tuple[str, str]]:
+        gates = []
+        while directory:
+            parent, _, name = directory.rpartition("/")
+            makefile = f"{parent}/Makefile" if parent else "Makefile"
+            for lhs, rhs, lineno in self._rules(parent):
+                if f"{name}/" in rhs.split():
+                    gates += [(s, f"{makefile}:{lineno}") for s in _CONFIG_REF.findall(lhs)]
+            directory = parent
+        return gates

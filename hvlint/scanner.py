@@ -1,0 +1,481 @@
+"""Scan one C source or header: directives, the #if stack of every line, defines, enum
+constants and call sites, all with 1-based positions into the original text.
+
+Nothing here knows about Hyper-V: rules ask questions of a ``ScannedFile``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from typing import FrozenSet, Iterable, Iterator, List, Optional, Sequence, Tuple
+
+from hvlint.cond import ConditionEvaluator
+from hvlint.lexer import blank
+from hvlint.tristate import ALL_ARCHES, ARCHES, tri_and, tri_not, tri_or
+
+_DIRECTIVE = re.compile(r"[ \t]*#[ \t]*([A-Za-z_]\w*)?")
+_DIRECTIVE_LINE = re.compile(r"^[ \t]*#", re.M)
+_DEFINE_HEAD = re.compile(r"[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)(\([^)]*\))?")
+_IDENT = re.compile(r"[A-Za-z_]\w*")
+_ENUM = re.compile(r"\benum\b(?:\s+[A-Za-z_]\w*)?\s*\{")
+_ENTRY = re.compile(r"\s*([A-Za-z_]\w*)\s*(?:=\s*(.*?))?\s*$", re.S)
+_ARG_SCAN = re.compile(r"[()\[\]{},;]")
+_PREV_TOKEN = re.compile(r"(\w+|\S)\s*$")
+# A token before "name(" that makes it a call, not a declaration: "return hv_get(...)".
+_CALL_KEYWORDS = frozenset(
+    "return else do case goto sizeof typeof __typeof__ if while switch for".split()
+)
+_CONDITIONALS = ("if", "ifdef", "ifndef", "elif", "elifdef", "elifndef")
+# How far an argument list may reach before the call is given up as malformed.
+_MAX_CALL_SPAN = 20000
+_MAX_ENUM_SPAN = 1_000_000
+
+
+@dataclass(frozen=True)
+class GuardState:
+    """One level of the #if stack: a branch and the arches it can be compiled for."""
+
+    id: int
+    parent: int  # id of the enclosing state, -1 for file level
+    line: int  # line of the directive that opened this branch
+    directive: str  # if, ifdef, ifndef, elif, else
+    condition: str
+    arches: FrozenSet[str]  # arches for which this line can be compiled (parents included)
+    arch_test: bool  # the directive's own condition depends on the arch
+
+
+@dataclass(frozen=True)
+class Directive:
+    """A preprocessor line (continuations joined)."""
+
+    kind: str
+    line: int
+    end_line: int
+    column: int
+    text: str  # everything after the directive name, comments blanked
+
+
+@dataclass(frozen=True)
+class Define:
+    """A ``#define``; ``params`` is None for object-like macros."""
+
+    name: str
+    offset: int
+    line: int
+    column: int
+    params: Optional[Tuple[str, ...]]
+    value: str
+    guard: int
+    body_start: int
+    body_end: int
+
+
+@dataclass(frozen=True)
+class EnumConstant:
+    """A member of an ``enum { ... }``; ``value`` is its expression (implicit values spelled out)."""
+
+    name: str
+    offset: int
+    line: int
+    column: int
+    value: str
+    explicit: bool
+    guard: int
+
+
+@dataclass(frozen=True)
+class Arg:
+    """One top-level argument of a call: blanked text and its offsets."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class CallSite:
+    """``name(args)``; ``declaration`` marks function definitions and prototypes."""
+
+    name: str
+    offset: int
+    line: int
+    column: int
+    args: Tuple[Arg, ...]
+    declaration: bool
+
+
+@dataclass
+class ScannedFile:
+    """Everything the rules need to know about one file."""
+
+    path: str
+    text: str
+    code: str  # comments and literal contents blanked
+    body: str  # ``code`` with directive lines blanked, except #define bodies
+    line_starts: List[int]
+    line_guard: List[int]  # per line (index line-1): guard state id, -1 at file level
+    states: List[GuardState]
+    directives: List[Directive]
+    defines: List[Define]
+    comments: Tuple[Tuple[int, int], ...]
+    problems: List[str] = field(default_factory=list)
+    _enums: Optional[List[EnumConstant]] = None
+
+    @property
+    def line_count(self) -> int:
+        """Number of lines in the file."""
+        return len(self.line_starts) - (1 if self.text.endswith("\n") else 0)
+
+    def position(self, offset: int) -> Tuple[int, int]:
+        """1-based (line, column) of an offset."""
+        idx = bisect.bisect_right(self.line_starts, offset) - 1
+        return idx + 1, offset - self.line_starts[idx] + 1
+
+    def line_text(self, line: int) -> str:
+        """The original text of a 1-based line, without its newline."""
+        if not 1 <= line <= len(self.line_starts):
+            return ""
+        start = self.line_starts[line - 1]
+        end = self.line_starts[line] - 1 if line < len(self.line_starts) else len(self.text)
+        return self.text[start:end].rstrip("\r")
+
+    def guard_at(self, line: int) -> int:
+        """Guard state id of a 1-based line."""
+        if 1 <= line <= len(self.line_guard):
+            return self.line_guard[line - 1]
+        return -1
+
+    def arches_of_guard(self, guard: int) -> FrozenSet[str]:
+        """Arches a guard state can be compiled for."""
+        return self.states[guard].arches if guard >= 0 else ALL_ARCHES
+
+    def arches_at(self, line: int) -> FrozenSet[str]:
+        """Arches for which a 1-based line can be compiled (empty: never, as in ``#if 0``)."""
+        return self.arches_of_guard(self.guard_at(line))
+
+    def guard_chain(self, line: int) -> List[GuardState]:
+        """The #if stack around a line, outermost first."""
+        chain = []
+        gid = self.guard_at(line)
+        while gid >= 0:
+            chain.append(self.states[gid])
+            gid = self.states[gid].parent
+        return list(reversed(chain))
+
+    def identifiers(self) -> Iterator[Tuple[str, int]]:
+        """Every identifier in code outside directives (define bodies included), with offsets."""
+        for m in _IDENT.finditer(self.body):
+            yield m.group(), m.start()
+
+    @property
+    def enums(self) -> List[EnumConstant]:
+        """Enum constants of the file (parsed on first use)."""
+        if self._enums is None:
+            self._enums = list(_scan_enums(self))
+        return self._enums
+
+    def calls(self, names: Iterable[str]) -> List[CallSite]:
+        """Call sites (and declarations) of the given function or macro names."""
+        names = sorted(set(names), key=len, reverse=True)
+        if not names:
+            return []
+        pattern = re.compile(r"\b(" + "|".join(map(re.escape, names)) + r")\s*\(")
+        return list(_scan_calls(self, pattern))
+
+
+def _line_starts(text: str) -> List[int]:
+    starts = [0]
+    find = text.find
+    pos = find("\n")
+    while pos >= 0:
+        starts.append(pos + 1)
+        pos = find("\n", pos + 1)
+    return starts
+
+
+def scan(path: str, text: str, evaluator: ConditionEvaluator) -> ScannedFile:
+    """Scan ``text`` (the contents of ``path``) into a ``ScannedFile``."""
+    blanked = blank(text)
+    code = blanked.code
+    starts = _line_starts(text)
+    nlines = len(starts)
+    blank_ranges: List[Tuple[int, int, int]] = []
+    problems: List[str] = []
+    if blanked.unterminated_comment_at >= 0:
+        line = bisect.bisect_right(starts, blanked.unterminated_comment_at)
+        problems.append(f"unterminated comment starting at line {line}")
+
+    states: List[GuardState] = []
+    line_guard = [-1] * nlines
+    directives: List[Directive] = []
+    defines: List[Define] = []
+    # stack entries: [parent_state, current_state, prior conditions (per-arch truth tuples), line]
+    stack: List[list] = []
+    current = -1
+
+    def new_state(parent: int, line: int, kind: str, cond_text: str, truth: Tuple) -> int:
+        parent_arches = states[parent].arches if parent >= 0 else ALL_ARCHES
+        arches = frozenset(a for a, t in zip(ARCHES, truth) if t is not False) & parent_arches
+        arch_test = any(t is not None for t in truth)
+        states.append(GuardState(len(states), parent, line, kind, cond_text, arches, arch_test))
+        return len(states) - 1
+
+    filled = 0  # lines before this index already have their guard
+    for dm_ in _DIRECTIVE_LINE.finditer(code):
+        i = bisect.bisect_right(starts, dm_.start()) - 1
+        if i < filled:
+            continue  # inside a continued directive already handled
+        for k in range(filled, i):
+            line_guard[k] = current
+        start = starts[i]
+        end = starts[i + 1] - 1 if i + 1 < nlines else len(code)
+        line_code = code[start:end]
+        m = _DIRECTIVE.match(line_code)
+        # Join backslash-continued lines.
+        j = i
+        while code[start:end].rstrip("\r").endswith("\\") and j + 1 < nlines:
+            j += 1
+            end = starts[j + 1] - 1 if j + 1 < nlines else len(code)
+        logical = code[start:end]
+        kind = (m.group(1) or "").lower()
+        rest = logical[m.end():].replace("\\\r\n", " ").replace("\\\n", " ")
+        for k in range(i, j + 1):
+            line_guard[k] = current
+        column = len(line_code) - len(line_code.lstrip()) + 1
+        directives.append(Directive(kind, i + 1, j + 1, column, rest.strip()))
+        keep_from = end  # blank the whole directive by default
+        if kind == "define":
+            dm = _DEFINE_HEAD.match(logical)
+            if dm:
+                params = None
+                if dm.group(2) is not None:
+                    params = tuple(p.strip() for p in dm.group(2)[1:-1].split(",") if p.strip())
+                value = logical[dm.end():].replace("\\\r\n", " ").replace("\\\n", " ").strip()
+                defines.append(
+                    Define(
+                        name=dm.group(1),
+                        offset=start + dm.start(1),
+                        line=i + 1,
+                        column=dm.start(1) + 1,
+                        params=params,
+                        value=value,
+                        guard=current,
+                        body_start=start + dm.end(),
+                        body_end=end,
+                    )
+                )
+                keep_from = start + dm.end()
+        elif kind in ("if", "ifdef", "ifndef"):
+            truth = evaluator.evaluate(kind, rest)
+            state = new_state(current, i + 1, kind, rest.strip(), truth)
+            stack.append([current, state, [truth], i + 1])
+            current = state
+        elif kind in ("elif", "elifdef", "elifndef", "else"):
+            if not stack:
+                problems.append(f"#{kind} without #if at line {i + 1}")
+            else:
+                frame = stack[-1]
+                prior_any = tuple(
+                    _any_true(col) for col in zip(*frame[2])
+                )
+                if kind == "else":
+                    truth = tuple(tri_not(p) for p in prior_any)
+                    text_ = ""
+                else:
+                    own = evaluator.evaluate("if" if kind == "elif" else kind.replace("el", "", 1), rest)
+                    truth = tuple(tri_and(o, tri_not(p)) for o, p in zip(own, prior_any))
+                    frame[2].append(own)
+                    text_ = rest.strip()
+                frame[1] = new_state(frame[0], i + 1, kind, text_, truth)
+                current = frame[1]
+        elif kind == "endif":
+            if not stack:
+                problems.append(f"#endif without #if at line {i + 1}")
+            else:
+                current = stack.pop()[0]
+        blank_ranges.append((start, keep_from, end))
+        filled = j + 1
+    for k in range(filled, nlines):
+        line_guard[k] = current
+    if stack:
+        problems.append(f"unterminated #{states[stack[-1][1]].directive} from line {stack[0][3]}")
+    return ScannedFile(
+        path=path,
+        text=text,
+        code=code,
+        body=_blank_directives(code, blank_ranges),
+        line_starts=starts,
+        line_guard=line_guard,
+        states=states,
+        directives=directives,
+        defines=defines,
+        comments=blanked.comments,
+        problems=problems,
+    )
+
+
+def _blank_keep_newlines(segment: str) -> str:
+    if "\n" not in segment:
+        return " " * len(segment)
+    return "\n".join(" " * len(part) for part in segment.split("\n"))
+
+
+def _blank_directives(code: str, ranges: List[Tuple[int, int, int]]) -> str:
+    """Blank directive lines, keeping #define bodies (minus their continuation backslashes)."""
+    if not ranges:
+        return code
+    pieces = []
+    pos = 0
+    for start, keep_from, end in ranges:
+        pieces.append(code[pos:start])
+        head = code[start:keep_from]
+        pieces.append(_blank_keep_newlines(head))
+        pieces.append(code[keep_from:end].replace("\\", " "))
+        pos = end
+    pieces.append(code[pos:])
+    return "".join(pieces)
+
+
+def _any_true(values: Sequence) -> Optional[bool]:
+    out: Optional[bool] = False
+    for v in values:
+        out = tri_or(out, v)
+    return out
+
+
+def match_bracket(text: str, open_pos: int, limit: int) -> Tuple[int, List[Tuple[int, int]]]:
+    """From the ``(`` at ``open_pos``, find its ``)`` and the top-level argument spans.
+
+    Returns (close offset or -1, [(start, end), ...]). Gives up (-1) at ``;`` outside
+    brackets, at a closing bracket of the wrong kind, or past ``limit``.
+    """
+    depth = 0
+    spans: List[Tuple[int, int]] = []
+    arg_start = open_pos + 1
+    pairs = {")": "(", "]": "[", "}": "{"}
+    stack: List[str] = []
+    for m in _ARG_SCAN.finditer(text, open_pos, min(len(text), limit)):
+        ch = m.group()
+        pos = m.start()
+        if ch in "([{":
+            stack.append(ch)
+            depth += 1
+        elif ch in ")]}":
+            if not stack or stack[-1] != pairs[ch]:
+                return -1, spans
+            stack.pop()
+            depth -= 1
+            if depth == 0:
+                spans.append((arg_start, pos))
+                return pos, spans
+        elif ch == "," and depth == 1:
+            spans.append((arg_start, pos))
+            arg_start = pos + 1
+        elif ch == ";" and depth <= 1:
+            return -1, spans
+    return -1, spans
+
+
+def _scan_calls(sf: ScannedFile, pattern: "re.Pattern[str]") -> Iterator[CallSite]:
+    text = sf.body
+    define_spans = [(d.body_start, d.body_end) for d in sf.defines]
+    for m in pattern.finditer(text):
+        name = m.group(1)
+        open_pos = m.end() - 1
+        limit = open_pos + _MAX_CALL_SPAN
+        idx = bisect.bisect_right(define_spans, (m.start(), len(text))) - 1
+        if idx >= 0 and define_spans[idx][0] <= m.start() < define_spans[idx][1]:
+            limit = min(limit, define_spans[idx][1])
+        close, spans = match_bracket(text, open_pos, limit)
+        if close < 0:
+            continue
+        args = tuple(
+            Arg(text[s:e].strip(), s + (len(text[s:e]) - len(text[s:e].lstrip())), e) for s, e in spans
+        )
+        if len(args) == 1 and not args[0].text:
+            args = ()
+        floor = define_spans[idx][0] if limit < open_pos + _MAX_CALL_SPAN else 0
+        before = text[max(floor, m.start() - 200) : m.start()]
+        prev = _PREV_TOKEN.search(before)
+        declaration = bool(
+            prev and _IDENT.fullmatch(prev.group(1)) and prev.group(1) not in _CALL_KEYWORDS
+        )
+        line, col = sf.position(m.start())
+        yield CallSite(name, m.start(), line, col, args, declaration)
+
+
+def _scan_enums(sf: ScannedFile) -> Iterator[EnumConstant]:
+    text = sf.body
+    pos = 0
+    while True:
+        m = _ENUM.search(text, pos)
+        if not m:
+            return
+        open_pos = m.end() - 1
+        close = _match_brace(text, open_pos)
+        if close < 0:
+            pos = m.end()
+            continue
+        prev_name: Optional[str] = None
+        prev_explicit_count = 0
+        start = open_pos + 1
+        for s, e in _top_level_commas(text, start, close):
+            entry = text[s:e]
+            em = _ENTRY.match(entry)
+            if not em:
+                continue
+            name = em.group(1)
+            offset = s + em.start(1)
+            if em.group(2) is not None and em.group(2).strip():
+                value, explicit = em.group(2).strip(), True
+                prev_explicit_count = 0
+            else:
+                prev_explicit_count += 1
+                value = f"({prev_name}) + 1" if prev_name else "0"
+                explicit = False
+            line, col = sf.position(offset)
+            prev_name = name
+            yield EnumConstant(name, offset, line, col, value, explicit, sf.guard_at(line))
+        pos = close + 1
+
+
+def _match_brace(text: str, open_pos: int) -> int:
+    depth = 0
+    end = min(len(text), open_pos + _MAX_ENUM_SPAN)
+    for m in re.finditer(r"[{}]", text[open_pos:end]):
+        depth += 1 if m.group() == "{" else -1
+        if depth == 0:
+            return open_pos + m.start()
+    return -1
+
+
+def _top_level_commas(text: str, start: int, end: int) -> Iterator[Tuple[int, int]]:
+    depth = 0
+    seg = start
+    for m in _ARG_SCAN.finditer(text, start, end):
+        ch = m.group()
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            yield seg, m.start()
+            seg = m.start() + 1
+    if text[seg:end].strip():
+        yield seg, end
+
+
+def guard_description(sf: ScannedFile, line: int) -> str:
+    """Human-readable #if stack of a line, for verbose output."""
+    parts = [
+        f"#{st.directive} {st.condition}".strip() + f" (line {st.line})" for st in sf.guard_chain(line) if st.arch_test
+    ]
+    return " > ".join(parts) if parts else "no arch guard"
+
+
+__all__ = [
+    "Arg", "CallSite", "Define", "Directive", "EnumConstant", "GuardState", "ScannedFile",
+    "guard_description", "match_bracket", "scan",
+]
