@@ -140,7 +140,7 @@ def run(argv: Sequence[str], stdin: TextIO, stdout: TextIO, stderr: TextIO) -> i
     else:
         root = find_root(paths)
     linter = Linter(settings, root, data)
-    targets = paths or [Path.cwd()]
+    targets = paths or [linter.root or Path.cwd()]  # no PATH: the tree it stands in
     result = linter.lint_paths(targets)
     if args.verbose:
         stderr.write(f"hvlint: root: {linter.root or 'none (rules tables only)'}\n")

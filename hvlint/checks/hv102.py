@@ -19,6 +19,8 @@ def x86_only_reason(ctx: FileContext, name: str, cache: Dict[str, Optional[str]]
         reason = f"{next(p for p in data.x86_prefixes if name.startswith(p))}* names x86"
     elif name in data.msr_accessors:
         reason = "an x86 MSR accessor"
+    elif name.startswith(ctx.scheme.alias_prefix):
+        reason = None  # an alias defined for one arch only is HV104's finding
     elif name.startswith(data.indexed_prefixes) and ctx.index.is_x86_only(name):
         where = ", ".join(d.where for d in ctx.index.definitions(name)[:2])
         reason = f"defined only for x86: {where}"

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+
+/*
+ * arm64 definitions of the Hyper-V TLFS for the hvlint example tree.
+ * These are real VP registers, read with HVCALL_GET_VP_REGISTERS.
+ */
+#ifndef _ASM_ARM64_HYPERV_TLFS_H
+#define _ASM_ARM64_HYPERV_TLFS_H
+
+#include <linux/types.h>
+
+#define HV_REGISTER_CRASH_P0		0x00000210
+#define HV_REGISTER_CRASH_CTL		0x00000215
+
+#define HV_REGISTER_GUEST_OSID		0x00090002
+#define HV_REGISTER_VP_INDEX		0x00090003
+#define HV_REGISTER_TIME_REF_COUNT	0x00090004
+#define HV_REGISTER_REFERENCE_TSC	0x00090017
+
+#define HV_REGISTER_SINT0		0x000A0000
+#define HV_REGISTER_SCONTROL		0x000A0010
+#define HV_REGISTER_SIEFP		0x000A0012
+#define HV_REGISTER_SIMP		0x000A0013
+#define HV_REGISTER_EOM			0x000A0014
+
+#define HV_REGISTER_STIMER0_CONFIG	0x000B0000
+#define HV_REGISTER_STIMER0_COUNT	0x000B0001
+
+#endif

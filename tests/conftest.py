@@ -1,0 +1,67 @@
+"""Shared helpers: kernel-shaped trees on disk, expectations read from the sources."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Dict, Iterable, Optional
+
+import pytest
+
+from hvlint import ruledata
+from hvlint.config import Settings, load_settings
+from hvlint.engine import Linter
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+EXPECT = re.compile(r"expect:\s*([A-Z0-9_ ]*?)\s*\*/")
+
+
+def write_tree(root: Path, files: Dict[str, str]) -> Path:
+    """Write ``files`` (relative path -> text) under ``root``."""
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+def expected_findings(root: Path) -> Counter:
+    """(path, line, TYPE) for every ``/* expect: TYPE ... */`` marker under ``root``."""
+    out: Counter = Counter()
+    for path in sorted(root.rglob("*")):
+        if path.suffix not in (".c", ".h"):
+            continue
+        rel = path.relative_to(root).as_posix()
+        for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            for m in EXPECT.finditer(line):
+                for type_ in m.group(1).split():
+                    out[(rel, lineno, type_)] += 1
+    return out
+
+
+def actual_findings(findings: Iterable) -> Counter:
+    """(path, line, TYPE) of findings, counted."""
+    return Counter((f.path, f.line, f.type) for f in findings)
+
+
+def lint_tree(root: Path, settings: Optional[Settings] = None, paths: Optional[list] = None):
+    """Lint ``root`` (or ``paths`` inside it) with its .hvlint.toml, as the CLI would."""
+    data = ruledata.load()
+    if settings is None:
+        config = root / ".hvlint.toml"
+        settings = load_settings(config if config.is_file() else None, data)
+    linter = Linter(settings, root, data)
+    return linter, linter.lint_paths(paths or [root])
+
+
+@pytest.fixture
+def tree(tmp_path: Path):
+    """Factory: ``tree({"drivers/hv/hv.c": "..."})`` writes a tree rooted at tmp_path."""
+    (tmp_path / ".hvlint.toml").write_text("", encoding="utf-8")
+
+    def make(files: Dict[str, str]) -> Path:
+        return write_tree(tmp_path, files)
+
+    return make
