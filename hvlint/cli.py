@@ -31,7 +31,7 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     """All options, the core's and the front ends'."""
-    from hvlint import fix, gate
+    from hvlint import fix, gate, precommit
 
     parser = _Parser(
         prog="hvlint",
@@ -51,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--config", metavar="FILE", help="config file (default: the nearest .hvlint.toml)")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="say what was decided and why")
     parser.add_argument("--version", action="version", version=f"hvlint {__version__}")
+    precommit.add_arguments(parser)
     gate.add_arguments(parser)
     fix.add_arguments(parser)
     return parser
@@ -108,7 +109,7 @@ def print_problems(problems: Sequence[InputProblem], err: TextIO) -> None:
 
 def run(argv: Sequence[str], stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
     """Run hvlint with ``argv``; returns the exit code."""
-    from hvlint import fix, gate
+    from hvlint import fix, gate, precommit
 
     if argv and argv[0] == "lsp":
         from hvlint import lsp
@@ -129,7 +130,7 @@ def run(argv: Sequence[str], stdin: TextIO, stdout: TextIO, stderr: TextIO) -> i
     paths = [Path(p) for p in args.paths if p != "-"]
     start = Path(args.root) if args.root else (paths[0] if paths else Path.cwd())
     settings = resolve_settings(args, data, start.resolve() if start.exists() else Path.cwd())
-    for front_end in (gate, fix):
+    for front_end in (precommit, gate, fix):
         code = front_end.run(args, settings, stdin, stdout, stderr)
         if code is not None:
             return code
@@ -149,6 +150,8 @@ def run(argv: Sequence[str], stdin: TextIO, stdout: TextIO, stderr: TextIO) -> i
         for relpath in sorted({f.path for f in result.findings} | _neutral_checked(linter)):
             for note in linter.file_notes(relpath):
                 stderr.write(f"hvlint: {note}\n")
+        for note in result.notes:
+            stderr.write(f"hvlint: note: {note}\n")
     report(result, linter, args.format, stdout)
     print_problems(result.problems, stderr)
     if result.problems:

@@ -46,6 +46,7 @@ class FileResult:
     findings: List[Finding]
     problems: List[InputProblem]
     lines: int
+    notes: List[str] = field(default_factory=list)
 
 
 @dataclass
@@ -181,14 +182,20 @@ class Linter:
             self._tree_paths.add(relpath)
 
     def _scheme_evidence(self, sf: ScannedFile, defs: List[Definition]) -> Counter:
+        """Counts of (scheme, "aliases"|"accessors") that ``sf`` shows."""
         counts: Counter = Counter()
         for name, scheme in self.data.schemes.items():
-            counts[name] += sum(1 for d in defs if d.name.startswith(scheme.alias_prefix) and d.kind != "function-macro"
-                                and _looks_like_register_alias(d.value, self.data))
+            aliases = sum(
+                1 for d in defs
+                if d.name.startswith(scheme.alias_prefix) and d.kind != "function-macro"
+                and _looks_like_register_alias(d.value, self.data)
+            )
+            if aliases:
+                counts[(name, "aliases")] += aliases
         all_accessors = {a: n for n, s in self.data.schemes.items() for a in s.accessors}
         if any(a in sf.body for a in all_accessors):
             for call in sf.calls(all_accessors):
-                counts[all_accessors[call.name]] += 1
+                counts[(all_accessors[call.name], "accessors")] += 1
         return counts
 
     def _index_path(self, path: Path, tree: bool) -> Optional[InputProblem]:
@@ -279,12 +286,18 @@ class Linter:
             (tree if path in self._tree_paths and path not in self._overlays else given).update(counts)
         default = self.data.default_scheme
         for label, counts in (("the tree", tree), ("the input", given)):
-            if sum(counts.values()):
-                best = max(sorted(counts), key=lambda n: (counts[n], n == default))
-                detail = ", ".join(
-                    f"{n}: {counts[n]} alias definitions and accessor uses" for n in sorted(counts)
+            totals = {n: counts[(n, "aliases")] + counts[(n, "accessors")] for n in self.data.schemes}
+            if sum(totals.values()):
+                best = max(sorted(totals), key=lambda n: (totals[n], n == default))
+                scheme = self.data.schemes[best]
+                return SchemeChoice(
+                    best,
+                    f"auto: {label} defines {counts[(best, 'aliases')]} {scheme.alias_prefix}* aliases and "
+                    f"declares or calls {scheme.accessors[0]}() and friends {counts[(best, 'accessors')]} times"
+                    + "".join(
+                        f"; {n}: {totals[n]}" for n in sorted(totals) if n != best
+                    ),
                 )
-                return SchemeChoice(best, f"auto: {label} uses {best} ({detail})")
         return SchemeChoice(default, f"auto: no evidence in the tree or the input; the default is {default}")
 
     # -- linting --------------------------------------------------------------------------
@@ -320,7 +333,7 @@ class Linter:
             findings, unused = suppress.apply(findings, sups)
             findings += self._unused_suppressions(ctx, unused)
         findings.sort(key=Finding.sort_key)
-        return FileResult(findings, problems, sf.line_count)
+        return FileResult(findings, problems, sf.line_count, ctx.notes)
 
     def _unused_suppressions(self, ctx: FileContext, unused: List[suppress.Suppression]) -> List[Finding]:
         rule = self.data.rule("HV100")
@@ -372,6 +385,7 @@ class Linter:
             res = self._lint_scanned(sf)
             result.findings += res.findings
             result.problems += res.problems
+            result.notes += res.notes
             result.files_checked += 1
             result.lines_checked += res.lines
             if progress is not None:

@@ -9,7 +9,6 @@ check runs on every core.
 from __future__ import annotations
 
 import os
-import re
 import stat
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -58,11 +57,25 @@ def list_files(
                 continue
 
 
-def _prefilter_chunk(args: Tuple[List[str], bytes]) -> List[str]:
-    paths, pattern = args
-    regex = re.compile(pattern)
-    # bytes.__contains__ is a fast substring search; the word-start regex only confirms.
-    needles = [n for n in re.findall(rb"[A-Za-z_]+", pattern.split(b"(?:", 1)[1])]
+_WORD_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
+
+
+def mentions(data: bytes, needles: Sequence[bytes]) -> bool:
+    """True when a needle starts a word somewhere in ``data`` (``HV_`` yes, ``DCHV_`` no).
+
+    ``bytes.find`` is a C-speed substring search; only its hits are checked in Python.
+    """
+    for needle in needles:
+        pos = data.find(needle)
+        while pos >= 0:
+            if pos == 0 or data[pos - 1] not in _WORD_BYTES:
+                return True
+            pos = data.find(needle, pos + 1)
+    return False
+
+
+def _prefilter_chunk(args: Tuple[List[str], Tuple[bytes, ...]]) -> List[str]:
+    paths, needles = args
     hits = []
     for p in paths:
         try:
@@ -71,20 +84,14 @@ def _prefilter_chunk(args: Tuple[List[str], bytes]) -> List[str]:
         except OSError:
             hits.append(p)  # let the reader report it
             continue
-        if any(n in data for n in needles) and regex.search(data):
+        if mentions(data, needles):
             hits.append(p)
     return hits
 
 
-def prefilter_pattern(needles: Sequence[str]) -> bytes:
-    """The byte regex that marks a file worth scanning: a needle at the start of a word
-    (``HV_`` but not ``DCHV_``, which would pull in every amdgpu register header)."""
-    return rb"\b(?:" + b"|".join(re.escape(n.encode()) for n in needles) + b")"
-
-
 def prefilter(paths: List[Path], needles: Sequence[str], jobs: int = 0) -> List[Path]:
     """The subset of ``paths`` whose bytes contain one of ``needles`` (unreadable ones kept)."""
-    pattern = prefilter_pattern(needles)
+    pattern = tuple(n.encode() for n in needles)
     names = [str(p) for p in paths]
     jobs = jobs or os.cpu_count() or 1
     if jobs < 2 or len(names) < _PARALLEL_MIN_FILES:

@@ -102,7 +102,7 @@ def test_config_file_sets_scheme_and_per_path_ignores(tmp_path):
 
 def test_auto_scheme_says_why(tmp_path):
     res = hvlint("-v", "--scheme", "auto", PRE)
-    assert "hvlint: scheme: syn-reg (auto: the tree uses syn-reg" in res.stderr
+    assert "hvlint: scheme: syn-reg (auto: the tree defines 0 HV_SYN_REG_* aliases and declares or calls" in res.stderr
     res = hvlint("--format", "json", "--scheme", "auto", REPO / "tests/fixtures/trees/upstream_scheme")
     assert json.loads(res.stdout)["scheme"]["name"] == "upstream"
 
@@ -118,3 +118,11 @@ def test_no_path_checks_the_tree_it_stands_in():
                          stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120)
     assert res.returncode == 1
     assert "arch/x86/include/asm/hyperv-tlfs.h" in res.stdout  # the whole tree, found from the cwd
+
+
+def test_unresolved_values_are_said_not_guessed():
+    traps = REPO / "tests/fixtures/trees/syn_reg_traps"
+    res = hvlint("-v", "--types", "HV101", traps)
+    assert ("note: arch/x86/include/asm/hyperv-tlfs.h:20: HV_REGISTER_FROM_RUNTIME: value not resolved "
+            "(x86: call of hv_runtime_register()); HV101 cannot tell") in res.stderr
+    assert "HV_REGISTER_FROM_RUNTIME" not in res.stdout

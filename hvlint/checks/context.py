@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import FrozenSet, Iterator, Optional, Tuple
+from dataclasses import dataclass, field
+from typing import FrozenSet, Iterator, List, Optional, Tuple
 
 from hvlint.cond import ArchSymbols
 from hvlint.findings import Finding
@@ -30,6 +30,12 @@ class FileContext:
     data: RuleData
     strict: bool
     arch_symbols: ArchSymbols
+    notes: List[str] = field(default_factory=list)  # what could not be decided, for -v and JSON
+
+    def note(self, offset: int, text: str) -> None:
+        """Record something hvlint could not tell about this file."""
+        line, _ = self.file.position(offset)
+        self.notes.append(f"{self.file.path}:{line}: {text}")
 
     @property
     def shared(self) -> bool:

@@ -21,17 +21,23 @@ def check(ctx: FileContext) -> Iterator[Finding]:
         if not name.startswith(prefix):
             continue
         arches = ctx.file.arches_of_guard(guard) & ctx.file_arches()
+        reasons = []
         for arch in ("x86", "arm64", "other"):
             if arch not in arches:
                 continue
             result = ctx.resolver.evaluate(value, arch)
-            if isinstance(result, Resolved) and ctx.data.is_msr(result.value):
+            if not isinstance(result, Resolved):
+                reasons.append(f"{arch}: {result.reason}")
+            elif ctx.data.is_msr(result.value):
                 yield ctx.finding(
                     rule, offset, name,
                     rule.message("definition", name=name, value=str(result), suggestion=_msr_name(ctx, name)),
                     _msr_name(ctx, name),
                 )
                 break
+        else:
+            if reasons and len(reasons) == len(arches):
+                ctx.note(offset, f"{name}: value not resolved ({'; '.join(reasons)}); HV101 cannot tell")
     accessors = ctx.data.msr_accessors
     for call in ctx.file.calls(accessors):
         if call.declaration:
