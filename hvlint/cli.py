@@ -66,6 +66,7 @@ def resolve_settings(args: argparse.Namespace, data: ruledata.RuleData, start: P
     changes = {}
     if args.scheme:
         changes["scheme"] = args.scheme
+        changes["scheme_source"] = "--scheme"
     if args.strict:
         changes["strict"] = True
     if args.ignore:
@@ -130,7 +131,7 @@ def run(argv: Sequence[str], stdin: TextIO, stdout: TextIO, stderr: TextIO) -> i
     paths = [Path(p) for p in args.paths if p != "-"]
     start = Path(args.root) if args.root else (paths[0] if paths else Path.cwd())
     settings = resolve_settings(args, data, start.resolve() if start.exists() else Path.cwd())
-    for front_end in (precommit, gate, fix):
+    for front_end in (precommit, fix, gate):
         code = front_end.run(args, settings, stdin, stdout, stderr)
         if code is not None:
             return code

@@ -261,7 +261,7 @@ class ConditionEvaluator:
                 val = parser.ternary()
                 if parser.pos != len(tokens):
                     val = None
-            except (_Unparsable, RecursionError):
+            except (_Unparsable, RecursionError, ValueError):  # ValueError: a 5,000-digit number
                 val = None
             results.append(None if val is None else bool(val))
         return tuple(results)

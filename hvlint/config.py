@@ -24,6 +24,7 @@ class Settings:
     """What to check and how. TYPE names are kept upper case; codes are accepted too."""
 
     scheme: str = "syn-reg"
+    scheme_source: str = "the default"
     strict: bool = False
     ignore: FrozenSet[str] = frozenset()
     types: Optional[FrozenSet[str]] = None
@@ -90,6 +91,7 @@ def load_settings(path: Optional[Path], data: RuleData, base: Optional[Settings]
         if raw["scheme"] not in SCHEME_CHOICES:
             raise ConfigError(f"{path}: scheme must be one of {', '.join(SCHEME_CHOICES)}")
         changes["scheme"] = raw["scheme"]
+        changes["scheme_source"] = str(path)
     if "strict" in raw:
         changes["strict"] = bool(raw["strict"])
     if "ignore" in raw:

@@ -227,8 +227,12 @@ class Linter:
             for sub in self.data.index_roots:
                 top = self.root / sub
                 covered = any(w == "" or sub == w or sub.startswith(w + "/") for w in self._walked)
-                if top.is_dir() and not covered:
+                if covered:
+                    continue
+                if top.is_dir():
                     todo += self.candidate_files(top)
+                elif top.is_file():
+                    todo.append(top)
         explicit = {str(Path(p)) for p in paths}
         todo += [Path(p) for p in paths]
         unique = list(dict.fromkeys(todo))
@@ -273,8 +277,7 @@ class Linter:
     def scheme(self) -> SchemeChoice:
         """The scheme in force (``auto`` decided from the tree, then the input)."""
         if self.settings.scheme != "auto":
-            return SchemeChoice(self.settings.scheme, "chosen with --scheme" if self.settings.config_file is None
-                                else f"set by --scheme or {self.settings.config_file}")
+            return SchemeChoice(self.settings.scheme, f"set by {self.settings.scheme_source}")
         if self._scheme is None or self._scheme[0] != self.index.generation:
             self._scheme = (self.index.generation, self._choose_scheme())
         return self._scheme[1]
@@ -381,7 +384,7 @@ class Linter:
             sf = self.scan_text(relpath, source.text)
             self._index_scan(sf, tree=self.root is not None)
             texts.append((relpath, sf))
-        for n, (relpath, sf) in enumerate(texts, 1):
+        for n, (_relpath, sf) in enumerate(texts, 1):
             res = self._lint_scanned(sf)
             result.findings += res.findings
             result.problems += res.problems

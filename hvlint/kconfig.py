@@ -18,6 +18,7 @@ from hvlint.tristate import ARCHES, Tri, tri_and, tri_not, tri_or
 _KTOKEN = re.compile(r"\s*(?:(&&|\|\||!=|=|!|\(|\))|\"[^\"]*\"|'[^']*'|([A-Za-z0-9_]+))")
 _OBJ_LINE = re.compile(r"^([A-Za-z0-9_-]+?)-(y|m|objs|\$\((?:[^()]|\([^()]*\))*\))\s*[:+]?=\s*(.*)$")
 _CONFIG_REF = re.compile(r"CONFIG_([A-Za-z0-9_]+)")
+_CONFIG_DEF = re.compile(r"^[ \t]*(?:menu)?config[ \t]+([A-Za-z0-9_]+)", re.M)
 # Kconfig symbols that are never set for a real build of another arch.
 _NEVER = {"COMPILE_TEST"}
 
@@ -35,27 +36,44 @@ class Kconfig:
     def __init__(self, root: Path, arch_symbols: Dict[str, Tuple[str, ...]]) -> None:
         self.root = root
         self.arch_symbols = arch_symbols
-        self._symbols: Optional[Dict[str, _Symbol]] = None
+        self._symbols: Dict[str, _Symbol] = {}
+        self._where: Optional[Dict[str, List[str]]] = None
+        self._texts: Dict[str, str] = {}
+        self._parsed: set = set()
         self._memo: Dict[Tuple[str, str], Tri] = {}
 
-    def _load(self) -> Dict[str, _Symbol]:
-        if self._symbols is None:
-            self._symbols = {}
+    def _load(self) -> Dict[str, List[str]]:
+        """Read every Kconfig file once and note which files define which symbols.
+
+        Files are parsed only when one of their symbols is asked about: a question about
+        HYPERV_TIMER parses a dozen files, not the tree's 1,700.
+        """
+        if self._where is None:
+            self._where = {}
             for dirpath, dirnames, filenames in os.walk(self.root):
-                rel = os.path.relpath(dirpath, self.root)
-                if rel == ".":
+                if dirpath == str(self.root):
                     dirnames[:] = [d for d in dirnames if d not in (".git", "tools", "Documentation", "scripts")]
                 for fn in filenames:
                     if fn.startswith("Kconfig"):
-                        self._parse(Path(dirpath) / fn)
-        return self._symbols
+                        path = Path(dirpath) / fn
+                        try:
+                            text = path.read_text(encoding="utf-8", errors="replace")
+                        except OSError:
+                            continue
+                        rel = path.relative_to(self.root).as_posix()
+                        self._texts[rel] = text
+                        for name in _CONFIG_DEF.findall(text):
+                            self._where.setdefault(name, []).append(rel)
+        return self._where
 
-    def _parse(self, path: Path) -> None:
-        try:
-            text = path.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            return
-        rel = path.relative_to(self.root).as_posix()
+    def _symbol(self, name: str) -> Optional[_Symbol]:
+        for rel in self._load().get(name, ()):
+            if rel not in self._parsed:
+                self._parsed.add(rel)
+                self._parse(rel, self._texts[rel])
+        return self._symbols.get(name)
+
+    def _parse(self, rel: str, text: str) -> None:
         arch_dir = None
         if rel.startswith("arch/"):
             arch_dir = next((a for a in ("x86", "arm64") if rel.startswith(f"arch/{a}/")), "other")
@@ -148,7 +166,7 @@ class Kconfig:
         if depth > 40:
             return None
         self._memo[key] = None  # cycle guard
-        sym = self._load().get(name)
+        sym = self._symbol(name)
         if sym is None:
             result: Tri = None
         else:
@@ -218,7 +236,7 @@ class Kconfig:
 
     def where(self, name: str) -> str:
         """Where a symbol is defined, for messages."""
-        sym = self._load().get(name)
+        sym = self._symbol(name)
         return sym.locations[0] if sym and sym.locations else "?"
 
 

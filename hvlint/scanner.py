@@ -9,7 +9,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
-from typing import FrozenSet, Iterable, Iterator, List, Optional, Sequence, Tuple
+from typing import Dict, FrozenSet, Iterable, Iterator, List, Optional, Tuple
 
 from hvlint.cond import ConditionEvaluator
 from hvlint.lexer import blank
@@ -20,17 +20,17 @@ _DIRECTIVE_LINE = re.compile(r"^[ \t]*#", re.M)
 _DEFINE_HEAD = re.compile(r"[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)(\([^)]*\))?")
 _IDENT = re.compile(r"[A-Za-z_]\w*")
 _ENUM = re.compile(r"\benum\b(?:\s+[A-Za-z_]\w*)?\s*\{")
-_ENTRY = re.compile(r"\s*([A-Za-z_]\w*)\s*(?:=\s*(.*?))?\s*$", re.S)
+# Matched on a stripped enum entry: "NAME" or "NAME = value" (linear: no lazy quantifier).
+_ENTRY = re.compile(r"([A-Za-z_]\w*)(?:\s*=\s*(.*))?\Z", re.S)
 _ARG_SCAN = re.compile(r"[()\[\]{},;]")
-_PREV_TOKEN = re.compile(r"(\w+|\S)\s*$")
+# The token before a call, matched on the reversed text (a search anchored at the end is slow).
+_PREV_TOKEN = re.compile(r"\s*(\w+|\S)")
 # A token before "name(" that makes it a call, not a declaration: "return hv_get(...)".
 _CALL_KEYWORDS = frozenset(
     "return else do case goto sizeof typeof __typeof__ if while switch for".split()
 )
 _CONDITIONALS = ("if", "ifdef", "ifndef", "elif", "elifdef", "elifndef")
-# How far an argument list may reach before the call is given up as malformed.
-_MAX_CALL_SPAN = 20000
-_MAX_ENUM_SPAN = 1_000_000
+_BRACKETS = re.compile(r"[()\[\]{}]")
 
 
 @dataclass(frozen=True)
@@ -122,6 +122,15 @@ class ScannedFile:
     comments: Tuple[Tuple[int, int], ...]
     problems: List[str] = field(default_factory=list)
     _enums: Optional[List[EnumConstant]] = None
+    _pairs: Optional[Dict[int, int]] = None
+
+    @property
+    def bracket_pairs(self) -> Dict[int, int]:
+        """Matched brackets of ``body`` (computed once, in one pass)."""
+        if self._pairs is None:
+            self._pairs = bracket_pairs(self.body)
+        return self._pairs
+    _calls: Dict[FrozenSet[str], List[CallSite]] = field(default_factory=dict)
 
     @property
     def line_count(self) -> int:
@@ -177,12 +186,21 @@ class ScannedFile:
         return self._enums
 
     def calls(self, names: Iterable[str]) -> List[CallSite]:
-        """Call sites (and declarations) of the given function or macro names."""
-        names = sorted(set(names), key=len, reverse=True)
-        if not names:
+        """Call sites (and declarations) of the given function or macro names.
+
+        Scans are kept: a later question about the same names, or some of them, is answered
+        from an earlier scan (the language server lints a buffer on every pause in typing).
+        """
+        wanted = frozenset(names)
+        for known, sites in self._calls.items():
+            if wanted <= known:
+                return [c for c in sites if c.name in wanted]
+        if not wanted:
             return []
-        pattern = re.compile(r"\b(" + "|".join(map(re.escape, names)) + r")\s*\(")
-        return list(_scan_calls(self, pattern))
+        ordered = sorted(wanted, key=len, reverse=True)
+        pattern = re.compile(r"\b(" + "|".join(map(re.escape, ordered)) + r")\s*\(")
+        self._calls[wanted] = list(_scan_calls(self, pattern))
+        return list(self._calls[wanted])
 
 
 def _line_starts(text: str) -> List[int]:
@@ -211,7 +229,7 @@ def scan(path: str, text: str, evaluator: ConditionEvaluator) -> ScannedFile:
     line_guard = [-1] * nlines
     directives: List[Directive] = []
     defines: List[Define] = []
-    # stack entries: [parent_state, current_state, prior conditions (per-arch truth tuples), line]
+    # stack entries: [parent_state, current_state, per-arch "a branch was taken", line]
     stack: List[list] = []
     current = -1
 
@@ -235,7 +253,7 @@ def scan(path: str, text: str, evaluator: ConditionEvaluator) -> ScannedFile:
         m = _DIRECTIVE.match(line_code)
         # Join backslash-continued lines.
         j = i
-        while code[start:end].rstrip("\r").endswith("\\") and j + 1 < nlines:
+        while code[starts[j]:end].rstrip("\r").endswith("\\") and j + 1 < nlines:  # last line only
             j += 1
             end = starts[j + 1] - 1 if j + 1 < nlines else len(code)
         logical = code[start:end]
@@ -270,23 +288,21 @@ def scan(path: str, text: str, evaluator: ConditionEvaluator) -> ScannedFile:
         elif kind in ("if", "ifdef", "ifndef"):
             truth = evaluator.evaluate(kind, rest)
             state = new_state(current, i + 1, kind, rest.strip(), truth)
-            stack.append([current, state, [truth], i + 1])
+            stack.append([current, state, truth, i + 1])
             current = state
         elif kind in ("elif", "elifdef", "elifndef", "else"):
             if not stack:
                 problems.append(f"#{kind} without #if at line {i + 1}")
             else:
                 frame = stack[-1]
-                prior_any = tuple(
-                    _any_true(col) for col in zip(*frame[2])
-                )
+                prior_any = frame[2]  # per arch: was an earlier branch of this #if taken?
                 if kind == "else":
                     truth = tuple(tri_not(p) for p in prior_any)
                     text_ = ""
                 else:
                     own = evaluator.evaluate("if" if kind == "elif" else kind.replace("el", "", 1), rest)
                     truth = tuple(tri_and(o, tri_not(p)) for o, p in zip(own, prior_any))
-                    frame[2].append(own)
+                    frame[2] = tuple(tri_or(p, o) for p, o in zip(prior_any, own))
                     text_ = rest.strip()
                 frame[1] = new_state(frame[0], i + 1, kind, text_, truth)
                 current = frame[1]
@@ -338,44 +354,61 @@ def _blank_directives(code: str, ranges: List[Tuple[int, int, int]]) -> str:
     return "".join(pieces)
 
 
-def _any_true(values: Sequence) -> Optional[bool]:
-    out: Optional[bool] = False
-    for v in values:
-        out = tri_or(out, v)
-    return out
+def bracket_pairs(text: str) -> Dict[int, int]:
+    """Offset of every matched opening bracket -> offset of its closing bracket, in one pass.
 
-
-def match_bracket(text: str, open_pos: int, limit: int) -> Tuple[int, List[Tuple[int, int]]]:
-    """From the ``(`` at ``open_pos``, find its ``)`` and the top-level argument spans.
-
-    Returns (close offset or -1, [(start, end), ...]). Gives up (-1) at ``;`` outside
-    brackets, at a closing bracket of the wrong kind, or past ``limit``.
+    A closing bracket of the wrong kind closes back to its own kind when one is open (the
+    brackets in between stay unmatched) and is ignored otherwise, so broken code costs no
+    more than good code.
     """
-    depth = 0
-    spans: List[Tuple[int, int]] = []
-    arg_start = open_pos + 1
-    pairs = {")": "(", "]": "[", "}": "{"}
-    stack: List[str] = []
-    for m in _ARG_SCAN.finditer(text, open_pos, min(len(text), limit)):
+    pairs: Dict[int, int] = {}
+    stack: List[Tuple[str, int]] = []
+    opener = {")": "(", "]": "[", "}": "{"}
+    for m in _BRACKETS.finditer(text):
         ch = m.group()
-        pos = m.start()
         if ch in "([{":
-            stack.append(ch)
-            depth += 1
-        elif ch in ")]}":
-            if not stack or stack[-1] != pairs[ch]:
-                return -1, spans
-            stack.pop()
-            depth -= 1
-            if depth == 0:
-                spans.append((arg_start, pos))
-                return pos, spans
-        elif ch == "," and depth == 1:
-            spans.append((arg_start, pos))
-            arg_start = pos + 1
-        elif ch == ";" and depth <= 1:
-            return -1, spans
-    return -1, spans
+            stack.append((ch, m.start()))
+            continue
+        want = opener[ch]
+        if stack and stack[-1][0] == want:
+            pairs[stack.pop()[1]] = m.start()
+            continue
+        for k in range(len(stack) - 1, -1, -1):
+            if stack[k][0] == want:
+                pairs[stack[k][1]] = m.start()
+                del stack[k:]
+                break
+    return pairs
+
+
+def split_arguments(text: str, pairs: Dict[int, int], open_pos: int) -> Tuple[int, List[Tuple[int, int]]]:
+    """The ``)`` matching ``open_pos`` and the top-level argument spans, or (-1, []).
+
+    Nested brackets are skipped through ``pairs``, so each call costs its top-level tokens
+    only. A ``;`` or a stray closing bracket at the top level means a malformed call.
+    """
+    close = pairs.get(open_pos, -1)
+    if close < 0:
+        return -1, []
+    spans: List[Tuple[int, int]] = []
+    arg_start = pos = open_pos + 1
+    while True:
+        m = _ARG_SCAN.search(text, pos, close)
+        if not m:
+            break
+        ch, at = m.group(), m.start()
+        if ch in "([{":
+            nested = pairs.get(at, -1)
+            if nested < 0 or nested > close:
+                return -1, []
+            pos = nested + 1
+        elif ch == ",":
+            spans.append((arg_start, at))
+            arg_start = pos = at + 1
+        else:  # ";" or an unmatched closing bracket
+            return -1, []
+    spans.append((arg_start, close))
+    return close, spans
 
 
 def _scan_calls(sf: ScannedFile, pattern: "re.Pattern[str]") -> Iterator[CallSite]:
@@ -384,24 +417,21 @@ def _scan_calls(sf: ScannedFile, pattern: "re.Pattern[str]") -> Iterator[CallSit
     for m in pattern.finditer(text):
         name = m.group(1)
         open_pos = m.end() - 1
-        limit = open_pos + _MAX_CALL_SPAN
         idx = bisect.bisect_right(define_spans, (m.start(), len(text))) - 1
-        if idx >= 0 and define_spans[idx][0] <= m.start() < define_spans[idx][1]:
-            limit = min(limit, define_spans[idx][1])
-        close, spans = match_bracket(text, open_pos, limit)
-        if close < 0:
+        in_define = idx >= 0 and define_spans[idx][0] <= m.start() < define_spans[idx][1]
+        close, spans = split_arguments(text, sf.bracket_pairs, open_pos)
+        if close < 0 or (in_define and close >= define_spans[idx][1]):
             continue
         args = tuple(
             Arg(text[s:e].strip(), s + (len(text[s:e]) - len(text[s:e].lstrip())), e) for s, e in spans
         )
         if len(args) == 1 and not args[0].text:
             args = ()
-        floor = define_spans[idx][0] if limit < open_pos + _MAX_CALL_SPAN else 0
+        floor = define_spans[idx][0] if in_define else 0
         before = text[max(floor, m.start() - 200) : m.start()]
-        prev = _PREV_TOKEN.search(before)
-        declaration = bool(
-            prev and _IDENT.fullmatch(prev.group(1)) and prev.group(1) not in _CALL_KEYWORDS
-        )
+        prev = _PREV_TOKEN.match(before[::-1])
+        token = prev.group(1)[::-1] if prev else ""
+        declaration = bool(_IDENT.fullmatch(token) and token not in _CALL_KEYWORDS)
         line, col = sf.position(m.start())
         yield CallSite(name, m.start(), line, col, args, declaration)
 
@@ -414,7 +444,7 @@ def _scan_enums(sf: ScannedFile) -> Iterator[EnumConstant]:
         if not m:
             return
         open_pos = m.end() - 1
-        close = _match_brace(text, open_pos)
+        close = sf.bracket_pairs.get(open_pos, -1)
         if close < 0:
             pos = m.end()
             continue
@@ -423,11 +453,12 @@ def _scan_enums(sf: ScannedFile) -> Iterator[EnumConstant]:
         start = open_pos + 1
         for s, e in _top_level_commas(text, start, close):
             entry = text[s:e]
-            em = _ENTRY.match(entry)
+            lead = len(entry) - len(entry.lstrip())
+            em = _ENTRY.match(entry.strip())
             if not em:
                 continue
             name = em.group(1)
-            offset = s + em.start(1)
+            offset = s + lead + em.start(1)
             if em.group(2) is not None and em.group(2).strip():
                 value, explicit = em.group(2).strip(), True
                 prev_explicit_count = 0
@@ -439,16 +470,6 @@ def _scan_enums(sf: ScannedFile) -> Iterator[EnumConstant]:
             prev_name = name
             yield EnumConstant(name, offset, line, col, value, explicit, sf.guard_at(line))
         pos = close + 1
-
-
-def _match_brace(text: str, open_pos: int) -> int:
-    depth = 0
-    end = min(len(text), open_pos + _MAX_ENUM_SPAN)
-    for m in re.finditer(r"[{}]", text[open_pos:end]):
-        depth += 1 if m.group() == "{" else -1
-        if depth == 0:
-            return open_pos + m.start()
-    return -1
 
 
 def _top_level_commas(text: str, start: int, end: int) -> Iterator[Tuple[int, int]]:
@@ -477,5 +498,5 @@ def guard_description(sf: ScannedFile, line: int) -> str:
 
 __all__ = [
     "Arg", "CallSite", "Define", "Directive", "EnumConstant", "GuardState", "ScannedFile",
-    "guard_description", "match_bracket", "scan",
+    "bracket_pairs", "guard_description", "scan", "split_arguments",
 ]

@@ -17,7 +17,7 @@ def check(ctx: FileContext) -> Iterator[Finding]:
     """Report HV_REGISTER_* definitions with MSR values and HV_REGISTER_* MSR accessor arguments."""
     rule = ctx.data.rule("HV101")
     prefix = ctx.data.vp_register_prefix
-    for name, offset, line, value, guard in definitions_of(ctx):
+    for name, offset, _line, value, guard in definitions_of(ctx):
         if not name.startswith(prefix):
             continue
         arches = ctx.file.arches_of_guard(guard) & ctx.file_arches()

@@ -57,7 +57,7 @@ def check(ctx: FileContext) -> Iterator[Finding]:
     """Report aliases defined for one arch only, with the other arch's value, or unguarded."""
     rule = ctx.data.rule("HV104")
     alias = ctx.scheme.alias_prefix
-    for name, offset, line, value, guard in definitions_of(ctx):
+    for name, offset, _line, value, guard in definitions_of(ctx):
         if not name.startswith(alias):
             continue
         arches = ctx.file.arches_of_guard(guard) & ctx.file_arches()

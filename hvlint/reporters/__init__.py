@@ -45,4 +45,7 @@ def get(name: str) -> Render:
 FORMATS: Dict[str, str] = {
     "text": "text",
     "json": "jsonfmt",
+    "checkpatch": "checkpatch",
+    "sarif": "sarif",
+    "github": "github",
 }

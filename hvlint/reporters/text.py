@@ -16,6 +16,8 @@ def render(findings: Sequence[Finding], meta: ReportMeta) -> str:
     lines = []
     for f in findings:
         where = f"{f.path}:{f.line}:{f.column}"
-        origin = f" (patch {f.patch.index}/{f.patch.total}: {f.patch.subject})" if f.patch else ""
+        origin = ""
+        if f.patch is not None:
+            origin = f" (patch {f.patch.index}/{f.patch.total}" + (f": {f.patch.subject})" if f.patch.subject else ")")
         lines.append(f"{where}: {_GCC_LEVEL[f.severity]}: {f.message} [{f.code} {f.type}]{origin}")
     return "".join(line + "\n" for line in lines)

@@ -1,0 +1,283 @@
+"""Measure the patch gate: a 30-patch series (one mbox) gated with a kernel tree at hand.
+
+What it does:
+  * copies the Hyper-V files the series touches out of the tree into a scratch git
+    repository, commits 30 patches on them (x86 and arm64 register defines, aliases,
+    drivers/hv callers; most correctly named, some not) and writes them with
+    ``git format-patch`` as one mbox and as 30 patch files;
+  * times, median of ``--runs`` runs each: ``python -c pass`` (interpreter start-up),
+    ``hvlint --version`` (hvlint's start-up), ``hvlint --root TREE series.mbox`` (the gate
+    with the tree's index), ``hvlint --no-tree series.mbox``, and ``scripts/checkpatch.pl``
+    on the same 30 patches (``--no-tree``, and inside the tree) when the tree has it;
+  * prints the numbers and the gate's cost above Python's start-up.
+
+The tree: ``--tree DIR``, else ``$HVLINT_BENCH_TREE``, else /work/kernels/linux-source-6.1
+when present, else a generated tree of kernel shape (bench/synth_tree.py; ``--quick`` makes
+it small). Nothing from the tree is written anywhere but a temporary folder.
+
+Usage: ``python bench/bench_gate.py [--tree DIR] [--runs N] [--quick]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable, List, Optional, Sequence, Tuple
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import synth_tree
+
+DEFAULT_TREE = Path("/work/kernels/linux-source-6.1")
+X86 = "arch/x86/include/asm/hyperv-tlfs.h"
+ARM64 = "arch/arm64/include/asm/hyperv-tlfs.h"
+TARGETS = [
+    X86,
+    ARM64,
+    "drivers/hv/hv.c",
+    "drivers/hv/hv_common.c",
+    "drivers/hv/vmbus_drv.c",
+    "arch/x86/hyperv/hv_init.c",
+    "drivers/clocksource/hyperv_timer.c",
+]
+PATCHES = 30
+
+
+def _header_insert(text: str, block: str) -> str:
+    """Add ``block`` before a header's last ``#endif`` (its include guard)."""
+    at = text.rstrip().rfind("#endif")
+    return text[:at] + block + "\n" + text[at:]
+
+
+def _append(text: str, block: str) -> str:
+    return text.rstrip("\n") + "\n\n" + block
+
+
+def _steps() -> List[Tuple[str, str, Callable[[str], str]]]:
+    """(subject, path, edit) for each of the 30 patches."""
+    steps: List[Tuple[str, str, Callable[[str], str]]] = []
+    for n in range(PATCHES // 6):
+        msr = 0x40000200 + n
+        steps += [
+            (
+                f"x86/hyperv: Define bench MSR {n}",
+                X86,
+                lambda t, n=n, m=msr: _header_insert(
+                    t,
+                    f"#define HV_X64_MSR_BENCH{n}\t\t0x{m:08X}\n"
+                    f"#define HV_SYN_REG_BENCH{n}\t\tHV_X64_MSR_BENCH{n}\n",
+                ),
+            ),
+            (
+                f"arm64: hyperv: Define bench register {n}",
+                ARM64,
+                lambda t, n=n: _header_insert(
+                    t,
+                    f"#define HV_REGISTER_BENCH{n}\t\t0x000C00{n:02X}\n"
+                    f"#define HV_SYN_REG_BENCH{n}\t\tHV_REGISTER_BENCH{n}\n",
+                ),
+            ),
+            (
+                f"Drivers: hv: Read bench register {n}",
+                "drivers/hv/hv.c",
+                lambda t, n=n: _append(
+                    t,
+                    f"u64 hv_bench_read{n}(void)\n{{\n"
+                    f"\treturn hv_get_register(HV_SYN_REG_BENCH{n});\n}}\n",
+                ),
+            ),
+            (
+                f"Drivers: hv: Write bench register {n} the old way",
+                "drivers/hv/hv_common.c",
+                lambda t, n=n: _append(
+                    t,
+                    f"void hv_bench_write{n}(u64 v)\n{{\n"
+                    f"\thv_set_register(HV_REGISTER_BENCH{n}, v);\n}}\n",
+                ),
+            ),
+            (
+                f"x86/hyperv: Name bench MSR {n} as a VP register",
+                X86,
+                lambda t, n=n, m=msr: _header_insert(
+                    t, f"#define HV_REGISTER_OLD_BENCH{n}\t0x{m:08X}\n"
+                ),
+            ),
+            (
+                f"Drivers: hv: vmbus: Use bench register {n}",
+                "drivers/hv/vmbus_drv.c",
+                lambda t, n=n: _append(
+                    t,
+                    f"static u64 vmbus_bench{n}(void)\n{{\n\tu64 v;\n\n"
+                    f"\trdmsrl(HV_X64_MSR_BENCH{n}, v);\n\treturn v;\n}}\n",
+                ),
+            ),
+        ]
+    return steps
+
+
+def git(repo: Path, *args: str, env: dict) -> bytes:
+    return subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True).stdout
+
+
+def make_series(tree: Path, work: Path) -> Tuple[Path, List[Path]]:
+    """Commit the 30 patches on copies of the tree's files; return (mbox, patch files)."""
+    env = {
+        **os.environ,
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "HOME": str(work),
+        "GIT_AUTHOR_NAME": "Bench",
+        "GIT_AUTHOR_EMAIL": "bench@example.invalid",
+        "GIT_COMMITTER_NAME": "Bench",
+        "GIT_COMMITTER_EMAIL": "bench@example.invalid",
+    }
+    repo = work / "repo"
+    for rel in TARGETS:
+        src = tree / rel
+        if src.is_file():
+            (repo / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(src, repo / rel)
+    git(repo, "init", "-q", env=env)
+    git(repo, "add", "-A", env=env)
+    git(repo, "commit", "-q", "-m", "base", env=env)
+    for subject, rel, edit in _steps():
+        path = repo / rel
+        if not path.is_file():
+            raise SystemExit(f"{tree}: has no {rel}; use a kernel-shaped tree")
+        path.write_text(
+            edit(path.read_text(encoding="utf-8", errors="surrogateescape")),
+            encoding="utf-8",
+            errors="surrogateescape",
+        )
+        git(
+            repo,
+            "commit",
+            "-q",
+            "-am",
+            f"{subject}\n\nSigned-off-by: Bench <bench@example.invalid>",
+            env=env,
+        )
+    out = work / "patches"
+    git(repo, "format-patch", "-q", "-o", str(out), "HEAD~30..HEAD", env=env)
+    files = sorted(out.glob("*.patch"))
+    mbox = work / "series.mbox"
+    mbox.write_bytes(b"".join(f.read_bytes() for f in files))
+    return mbox, files
+
+
+def median_time(
+    cmd: Sequence[str], runs: int, cwd: Optional[Path] = None
+) -> Tuple[float, subprocess.CompletedProcess]:
+    """Median wall time of ``runs`` runs (seconds), and the last run's result."""
+    times = []
+    proc = None
+    for _ in range(runs):
+        start = time.perf_counter()
+        proc = subprocess.run(
+            list(cmd), cwd=cwd, capture_output=True, stdin=subprocess.DEVNULL, check=False
+        )
+        times.append(time.perf_counter() - start)
+    assert proc is not None
+    return statistics.median(times), proc
+
+
+def hvlint_cmd() -> List[str]:
+    found = shutil.which(
+        "hvlint",
+        path=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]),
+    )
+    return [found] if found else [sys.executable, "-m", "hvlint"]
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument(
+        "--tree",
+        type=Path,
+        help="kernel tree (default: $HVLINT_BENCH_TREE, linux-source-6.1, or generated)",
+    )
+    ap.add_argument(
+        "--runs", type=int, default=5, help="runs per measurement (the median is shown)"
+    )
+    ap.add_argument(
+        "--quick", action="store_true", help="generate a small tree when none is at hand"
+    )
+    args = ap.parse_args(argv)
+
+    with tempfile.TemporaryDirectory(prefix="hvlint-bench-gate-") as tmp:
+        work = Path(tmp)
+        tree = args.tree or (
+            Path(os.environ["HVLINT_BENCH_TREE"]) if os.environ.get("HVLINT_BENCH_TREE") else None
+        )
+        if tree is None and DEFAULT_TREE.is_dir():
+            tree = DEFAULT_TREE
+        if tree is None:
+            tree = work / "tree"
+            synth_tree.generate_tree(tree, **(synth_tree.QUICK if args.quick else {}))
+            print(f"tree: generated kernel-shaped tree in {tree}{' (quick)' if args.quick else ''}")
+        else:
+            print(f"tree: {tree}")
+        mbox, files = make_series(tree, work)
+        lines = len(mbox.read_bytes().splitlines())
+        print(f"series: {len(files)} patches, {lines} mbox lines ({mbox.stat().st_size} bytes)")
+
+        hv = hvlint_cmd()
+        rows = []
+        python_s, _ = median_time([sys.executable, "-c", "pass"], args.runs)
+        rows.append(("python -c pass", python_s, ""))
+        startup_s, _ = median_time([*hv, "--version"], args.runs)
+        rows.append(("hvlint --version", startup_s, ""))
+        gate_s, proc = median_time(
+            [*hv, "--root", str(tree), "--format", "json", str(mbox)], args.runs
+        )
+        findings = proc.stdout.count(b'"code":')
+        rows.append(
+            (
+                "hvlint --root TREE series.mbox",
+                gate_s,
+                f"exit {proc.returncode}, {findings} findings",
+            )
+        )
+        notree_s, proc = median_time([*hv, "--no-tree", "--format", "json", str(mbox)], args.runs)
+        notree_findings = proc.stdout.count(b'"code":')
+        rows.append(
+            (
+                "hvlint --no-tree series.mbox",
+                notree_s,
+                f"exit {proc.returncode}, {notree_findings} findings",
+            )
+        )
+        checkpatch = tree / "scripts" / "checkpatch.pl"
+        if checkpatch.is_file() and shutil.which("perl"):
+            runs = max(1, min(args.runs, 3))
+            cp_s, proc = median_time(
+                ["perl", str(checkpatch), "--no-tree", "-q", *map(str, files)], runs
+            )
+            rows.append(("checkpatch.pl --no-tree (30 files)", cp_s, f"exit {proc.returncode}"))
+            cp_tree_s, proc = median_time(
+                ["perl", str(checkpatch), "-q", *map(str, files)], runs, cwd=tree
+            )
+            rows.append(
+                ("checkpatch.pl in the tree (30 files)", cp_tree_s, f"exit {proc.returncode}")
+            )
+        else:
+            print("checkpatch.pl: not in this tree, not measured")
+
+        width = max(len(r[0]) for r in rows)
+        for name, seconds, note in rows:
+            print(f"  {name:<{width}}  {seconds * 1000:8.0f} ms  {note}")
+        print(
+            f"gate above Python start-up: {(gate_s - python_s) * 1000:.0f} ms "
+            f"(above hvlint start-up: {(gate_s - startup_s) * 1000:.0f} ms; "
+            f"without a tree: {(notree_s - python_s) * 1000:.0f} ms)"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,178 @@
+"""``hvlint --diff`` / ``hvlint --fix``: the renames the findings imply, as a patch or in place.
+
+Only what is certain changes (HV101 renames, HV103 accessor arguments and the alias
+definitions they need); every other finding stays, and stderr says why. PATHs choose which
+findings to fix; the edits a fix implies (a definition in an arch header, the uses of a
+renamed name) are made wherever they are in the tree. Nothing outside the tree is written.
+
+Exit status: 0 when nothing is left to fix (and, with --diff, nothing would change), 1 when
+findings are left or --diff printed changes, 2 on usage or input errors (nothing written).
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import replace
+from pathlib import Path
+from typing import IO, List, Optional
+
+from hvlint import fix_data
+from hvlint.fix_diff import tree_diff
+from hvlint.fix_plan import Options, Plan, Planner
+from hvlint.fix_tree import TreeFiles
+from hvlint.fix_verify import verify
+from hvlint.fix_write import FileChange, WriteError, write_changes
+
+
+class FixError(Exception):
+    """A usage or input error: one line, exit status 2, nothing written."""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add --diff, --fix, --fix-comments and --only."""
+    group = parser.add_argument_group(
+        "fixes",
+        "rename what the findings imply (HV101 renames, HV103 aliases); only what is certain",
+    )
+    mode = group.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--diff",
+        action="store_true",
+        help="print the fixes as a unified diff (git apply or patch -p1 from the tree root); "
+        "write nothing",
+    )
+    mode.add_argument(
+        "--fix",
+        action="store_true",
+        help="write the fixes in place (atomically; a file changed since it was read is not "
+        "overwritten)",
+    )
+    group.add_argument(
+        "--fix-comments", action="store_true", help="with --diff/--fix: also rename inside comments"
+    )
+    group.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="NAME_GLOB",
+        help="with --diff/--fix: only fix findings whose name or replacement matches the glob "
+        "(HV_REGISTER_SINT*; comma-separated or repeated)",
+    )
+
+
+def run(args: argparse.Namespace, settings, stdin: IO, stdout: IO, stderr: IO) -> Optional[int]:
+    """Run --diff/--fix; None when neither was asked for (the core lints as usual)."""
+    if not (getattr(args, "diff", False) or getattr(args, "fix", False)):
+        if getattr(args, "fix_comments", False) or getattr(args, "only", None):
+            stderr.write("hvlint: error: --fix-comments and --only need --diff or --fix\n")
+            return 2
+        return None
+    try:
+        return _run(args, settings, stdout, stderr)
+    except (FixError, WriteError) as exc:
+        stderr.write(f"hvlint: error: {exc}\n")
+        return 2
+
+
+def _globs(values: List[str]) -> tuple:
+    return tuple(g.strip() for v in values for g in v.split(",") if g.strip())
+
+
+def _resolve_targets(args: argparse.Namespace) -> tuple:
+    from hvlint.engine import find_root
+
+    names = [str(p) for p in args.paths]
+    if "-" in names:
+        raise FixError("--diff/--fix change files in a tree; they do not read stdin")
+    paths = [Path(p) for p in names]
+    for p in paths:
+        if not p.exists():
+            raise FixError(f"{p}: no such file or directory")
+    if args.root:
+        root = Path(args.root)
+        if not root.is_dir():
+            raise FixError(f"--root {args.root}: not a directory")
+    else:
+        root = find_root(paths) or find_root([])  # a path outside any tree: the tree we stand in
+        if root is None:
+            raise FixError(
+                "--diff/--fix need a kernel tree: run inside one (Kconfig and arch/ at its top, "
+                "or a .hvlint.toml) or pass --root DIR"
+            )
+    root = root.resolve()
+    for p in paths:
+        real = p.resolve()
+        if real != root and root not in real.parents:
+            raise FixError(f"{p}: outside the tree {root}")
+    if not paths:
+        cwd = Path.cwd().resolve()
+        paths = [cwd if cwd == root or root in cwd.parents else root]
+    return root, paths
+
+
+def _run(args: argparse.Namespace, settings, stdout: IO, stderr: IO) -> int:
+    from hvlint.engine import Linter
+
+    root, targets = _resolve_targets(args)
+    linter = Linter(settings, root)
+    # The tree is walked once: the root's candidate files serve the lint and the search for uses.
+    walked = linter.candidate_files(root) if any(t.resolve() == root for t in targets) else None
+    inputs = [t for t in targets if t.resolve() != root] + list(walked or [])
+    result = linter.lint_paths(inputs)
+    explicit = {linter.relpath(p) for p in targets if not p.is_dir()}
+    for problem in result.problems:
+        if problem.path in explicit or not problem.path:
+            raise FixError(str(problem))
+    if settings.scheme == "auto":
+        linter.settings = replace(
+            settings, scheme=linter.scheme.name
+        )  # one scheme for the whole run
+    tree = TreeFiles(linter, walked)
+    options = Options(only=_globs(args.only), fix_comments=bool(args.fix_comments))
+    planner = Planner(linter, tree, fix_data.load(), result.findings, options)
+    plan = planner.plan(lambda p: verify(linter, tree, p))
+    if args.diff:
+        stdout.write(
+            tree_diff((rel, plan.old_texts[rel], plan.new_texts[rel]) for rel in plan.new_texts)
+        )
+    elif plan.new_texts:
+        write_changes(
+            root,
+            [
+                FileChange(rel, tree.snapshot(rel).data, text.encode("utf-8"))
+                for rel, text in sorted(plan.new_texts.items())
+            ],
+        )
+    _report(plan, args, linter.scheme.name, [str(p) for p in result.problems], stderr)
+    if plan.left or (args.diff and plan.new_texts):
+        return 1
+    return 0
+
+
+def _report(
+    plan: Plan, args: argparse.Namespace, scheme: str, problems: List[str], err: IO
+) -> None:
+    """What was fixed, what is left and why, on stderr (stable order)."""
+    verb = "would fix" if args.diff else "fixed"
+    files = len(plan.new_texts)
+    err.write(
+        f"hvlint: {verb}: {plan.count('rename')} renames (HV101), "
+        f"{plan.count('call')} accessor calls (HV103), "
+        f"{plan.count('alias')} alias definitions; {files} file{'s' if files != 1 else ''} "
+        f"{'to change' if args.diff else 'changed'} (scheme {scheme})\n"
+    )
+    if args.verbose:
+        for item in sorted(plan.items, key=lambda it: it.key):
+            err.write(f"hvlint: {verb}: {item.code} {item.title}\n")
+    for left in sorted(plan.left, key=lambda x: x.finding.sort_key()):
+        f = left.finding
+        err.write(
+            f"hvlint: left: {f.path}:{f.line}:{f.column}: {f.name} [{f.code} {f.type}]: "
+            f"{left.reason}\n"
+        )
+    for note in sorted(set(plan.notes)):
+        err.write(f"hvlint: note: {note}\n")
+    for problem in problems:
+        err.write(f"hvlint: note: {problem}: not changed\n")
+    if plan.left:
+        err.write(f"hvlint: {len(plan.left)} finding{'s' if len(plan.left) != 1 else ''} left\n")

@@ -1,0 +1,37 @@
+"""``--format github``: workflow commands, escaped as the Actions runner reads them."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from reporter_cases import FINDINGS, check_golden, meta
+
+from hvlint.reporters import github
+
+
+def test_golden():
+    check_golden("github.txt", github.render(FINDINGS, meta()))
+
+
+def test_levels():
+    kinds = [line.split(" ", 1)[0] for line in github.render(FINDINGS, meta()).splitlines()]
+    assert kinds == ["::error", "::error", "::warning", "::notice"]
+
+
+def test_escaping_of_properties_and_message():
+    f = replace(
+        FINDINGS[2],
+        path="drivers/hv/odd,name:1.c",
+        message="100% wrong\r\nsecond line: a, b",
+        patch=None,
+    )
+    line = github.annotation(f)
+    assert line.startswith(
+        "::warning file=drivers/hv/odd%2Cname%3A1.c,line=31,col=20,endLine=31,endColumn=40,"
+    )
+    assert line.endswith("::100%25 wrong%0D%0Asecond line: a, b")
+    assert "\n" not in line and line.count("::") == 2
+
+
+def test_nothing_to_say():
+    assert github.render([], meta()) == ""
