@@ -252,7 +252,7 @@ def choose_tree(args: argparse.Namespace, workdir: Path) -> tuple:
         )
     given = args.tree or os.environ.get("HVLINT_BENCH_TREE")
     if given:
-        return Path(given).resolve(), f"real tree given ({given})"
+        return Path(given).resolve(), f"tree given ({given})"
     if DEFAULT_TREE.is_dir():
         return DEFAULT_TREE, f"real tree {DEFAULT_TREE}"
     dest = workdir / "synthetic-tree"
