@@ -23,6 +23,10 @@ from typing import Iterator, List, Optional, Sequence, Tuple
 from hvlint.findings import PatchRef
 
 
+# No C source has this many lines; a hunk header past it is hostile or broken.
+MAX_HUNK_LINE = 10_000_000
+
+
 class PatchError(ValueError):
     """The input cannot be read as a patch (or holds a path hvlint refuses)."""
 
@@ -368,6 +372,11 @@ def _read_hunk(body: List[Tuple[int, str]], i: int, m: re.Match[str]) -> Tuple[H
     old_start, new_start = int(m.group(1)), int(m.group(3))
     old_count = int(m.group(2)) if m.group(2) is not None else 1
     new_count = int(m.group(4)) if m.group(4) is not None else 1
+    where = body[i][0]
+    if (old_start == 0 and old_count > 0) or (new_start == 0 and new_count > 0):
+        raise PatchError(f"line {where}: malformed hunk header (a side with lines cannot start at line 0)")
+    if max(old_start, new_start, old_count, new_count) > MAX_HUNK_LINE:
+        raise PatchError(f"line {where}: hunk header names line {max(old_start, new_start)}, beyond any source file")
     hunk = Hunk(old_start, old_count, new_start, new_count, section=m.group(5).strip())
     old_left, new_left = old_count, new_count
     new_line = new_start

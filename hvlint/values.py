@@ -85,21 +85,18 @@ class Resolver:
 
     def resolve(self, name: str, arch: str) -> Result:
         """Value of ``name`` as compiled for ``arch``."""
-        if self._generation != self.index.generation:
-            self._cache.clear()
-            self._generation = self.index.generation
-        try:
-            return Resolved(self._name(name, arch, (), 0))
-        except _Fail as exc:
-            return Unresolved(exc.reason)
+        return self._run(self._name, name, arch)
 
     def evaluate(self, text: str, arch: str) -> Result:
         """Value of a C expression ``text`` as compiled for ``arch``."""
-        if self._generation != self.index.generation:
+        return self._run(self._expr, text, arch)
+
+    def _run(self, step, subject: str, arch: str) -> Result:
+        if self._generation != self.index.generation:  # the index changed: values may have too
             self._cache.clear()
             self._generation = self.index.generation
         try:
-            return Resolved(self._expr(text, arch, (), 0))
+            return Resolved(step(subject, arch, (), 0))
         except _Fail as exc:
             return Unresolved(exc.reason)
 

@@ -108,6 +108,9 @@ SOURCES = {
         "void f(void)\n{\n\thv_set_register(HV_SYN_REG_A, 0);\n"
         "\thv_set_register(HV_REGISTER_C, 0);\n}\n"
     ).encode(),
+    "deep-expression-define": (
+        "#define HV_REGISTER_DEEP\t" + "+".join(["1"] * 990) + "\n"
+    ).encode(),
     "huge-number-in-if": ("#if 1" + "1" * 5000 + "\nint x;\n#endif\n").encode(),
 }
 
@@ -173,7 +176,8 @@ def test_hundred_thousand_nested_ifs_keep_the_finding(tree: Path) -> None:
 
 
 def test_ten_thousand_deep_define_chain(tree: Path) -> None:
-    """A 10,000-deep chain of defines in an indexed x86 header ends orderly."""
+    """A 10,000-deep chain of defines in an indexed x86 header, linted itself (HV101 resolves
+    every HV_REGISTER_* define there) and used from shared code, ends orderly."""
     chain = "".join(
         f"#define HV_REGISTER_CHAIN{i}\tHV_REGISTER_CHAIN{i + 1}\n" for i in range(10_000)
     )
@@ -187,7 +191,16 @@ def test_ten_thousand_deep_define_chain(tree: Path) -> None:
         "drivers/hv/chain.c",
         "void f(void)\n{\n\thv_set_register(HV_REGISTER_CHAIN0, 0);\n}\n",
     )
-    out = run_checked(["--format", "json", "drivers/hv/chain.c", KNOWN_PATH], tree)
+    out = run_checked(
+        [
+            "--format",
+            "json",
+            "arch/x86/include/asm/hyperv-chain.h",
+            "drivers/hv/chain.c",
+            KNOWN_PATH,
+        ],
+        tree,
+    )
     assert_known_finding(out)
 
 
