@@ -99,6 +99,8 @@ class Resolver:
             return Resolved(step(subject, arch, (), 0))
         except _Fail as exc:
             return Unresolved(exc.reason)
+        except RecursionError:
+            return Unresolved("expression nested too deeply to evaluate")
 
     def _name(self, name: str, arch: str, chain: Tuple[str, ...], depth: int) -> int:
         key = (name, arch)

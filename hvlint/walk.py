@@ -8,9 +8,11 @@ check runs on every core.
 
 from __future__ import annotations
 
+import multiprocessing as mp
 import os
 import re
 import stat
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -101,8 +103,11 @@ def prefilter(paths: List[Path], needles: Sequence[str], jobs: int = 0) -> List[
         return [Path(p) for p in _prefilter_chunk((names, pattern))]
     size = max(256, len(names) // (jobs * 8))
     chunks = [(names[i : i + size], pattern) for i in range(0, len(names), size)]
+    # fork is the cheapest start, but forking a process that runs threads (the language
+    # server) can deadlock the children: there, start them fresh.
+    method = "fork" if threading.active_count() == 1 and "fork" in mp.get_all_start_methods() else "spawn"
     try:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context(method)) as pool:
             hits = [p for chunk in pool.map(_prefilter_chunk, chunks) for p in chunk]
     except (OSError, RuntimeError):  # no process support here: do it in this process
         hits = _prefilter_chunk((names, pattern))
