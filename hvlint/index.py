@@ -42,12 +42,18 @@ class SymbolIndex:
         self.generation = 0  # bumped on every change, for caches that depend on the index
 
     def set_file(self, path: str, definitions: List[Definition]) -> None:
-        """Replace everything ``path`` defines."""
+        """Replace everything ``path`` defines.
+
+        ``generation`` (which invalidates computed values) moves only when a name, kind, value
+        or arch changed: an edit that just moves lines keeps every cache warm.
+        """
         if not definitions and path not in self._by_file:
             return
+        old = self._by_file.get(path)
         self._by_file[path] = definitions
         self._by_name = None
-        self.generation += 1
+        if old is None or [_meaning(d) for d in old] != [_meaning(d) for d in definitions]:
+            self.generation += 1
 
     def remove_file(self, path: str) -> None:
         """Forget ``path``'s definitions."""
@@ -102,6 +108,10 @@ class SymbolIndex:
         """Every tree definition (not the builtins)."""
         for defs in self._by_file.values():
             yield from defs
+
+
+def _meaning(d: Definition) -> tuple:
+    return (d.name, d.kind, d.value, d.arches)
 
 
 def builtin_definitions(registers, x86_msr_prefix: str, vp_prefix: str) -> List[Definition]:

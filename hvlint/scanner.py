@@ -173,6 +173,10 @@ class ScannedFile:
             gid = self.states[gid].parent
         return list(reversed(chain))
 
+    def names_matching(self, pattern: "re.Pattern[str]") -> List[Tuple[str, int]]:
+        """(name, offset) of every match of ``pattern`` in ``body`` (code outside directives)."""
+        return [(m.group(), m.start()) for m in pattern.finditer(self.body)]
+
     def identifiers(self) -> Iterator[Tuple[str, int]]:
         """Every identifier in code outside directives (define bodies included), with offsets."""
         for m in _IDENT.finditer(self.body):

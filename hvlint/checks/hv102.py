@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Dict, Iterator, Optional, Tuple
 
 from hvlint.checks.context import FileContext
@@ -26,6 +27,20 @@ def x86_only_reason(ctx: FileContext, name: str, cache: Dict[str, Optional[str]]
         reason = f"defined only for x86: {where}"
     cache[name] = reason
     return reason
+
+
+_PATTERNS: Dict[tuple, "re.Pattern[str]"] = {}
+
+
+def _candidates(ctx: FileContext) -> "re.Pattern[str]":
+    """Only names that can be x86-only: the prefixes and accessors of rules/names.toml."""
+    data = ctx.data
+    key = (data.x86_prefixes, data.indexed_prefixes, data.msr_accessors)
+    if key not in _PATTERNS:
+        prefixes = "|".join(map(re.escape, sorted(set(data.x86_prefixes + data.indexed_prefixes), key=len, reverse=True)))
+        accessors = "|".join(map(re.escape, sorted(data.msr_accessors, key=len, reverse=True)))
+        _PATTERNS[key] = re.compile(rf"\b(?:(?:{prefixes})\w*|(?:{accessors})\b)")
+    return _PATTERNS[key]
 
 
 def _allowed(ctx: FileContext, name: str, is_definition: bool) -> bool:
@@ -58,7 +73,7 @@ def check(ctx: FileContext) -> Iterator[Finding]:
     cache: Dict[str, Optional[str]] = {}
     definition_offsets = {d.offset for d in ctx.file.defines} | {e.offset for e in ctx.file.enums}
     occurrences: list[Tuple[str, int]] = [(d.name, d.offset) for d in ctx.file.defines]
-    occurrences += list(ctx.file.identifiers())
+    occurrences += ctx.file.names_matching(_candidates(ctx))
     for name, offset in sorted(occurrences, key=lambda o: o[1]):
         reason = x86_only_reason(ctx, name, cache)
         if reason is None:
