@@ -1,5 +1,5 @@
 """Allow `python -m hvlint`."""
 
-from hvlint.cli import main
+from hvlint.entry import main
 
 raise SystemExit(main())

@@ -181,3 +181,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_ERROR
+    except MemoryError:
+        sys.stderr.write("hvlint: error: out of memory\n")
+        return EXIT_ERROR
+    except Exception as exc:  # a bug in hvlint: still one line (HVLINT_DEBUG=1 shows the traceback)
+        if os.environ.get("HVLINT_DEBUG"):
+            raise
+        sys.stderr.write(f"hvlint: internal error: {type(exc).__name__}: {exc} (set HVLINT_DEBUG=1 for details)\n")
+        return EXIT_ERROR

@@ -215,7 +215,7 @@ class Linter:
         listed = list_files(top, rel_top, self.data.suffixes, exclude.matches)
         paths = []
         for path, rel in listed:
-            paths.append(Path(path))
+            paths.append(path)
             self._relpaths[path] = rel
         return prefilter(paths, self.data.prefilter)
 

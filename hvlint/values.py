@@ -25,6 +25,7 @@ _WIDTH = {t: 8 * int(re.sub(r"\D", "", t) or 0) // 8 for t in _TYPEDEFS}
 _MAX_DEPTH = 64
 _MAX_TEXT = 2000
 _INT = re.compile(r"(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9]\d*)[uUlL]*\Z")
+_ALIAS = re.compile(r"([A-Za-z_]\w*)|\(\s*([A-Za-z_]\w*)\s*\)")
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,9 @@ class Resolver:
         m = _INT.match(text.strip().strip("()").strip()) if len(text) < 40 else None
         if m:
             return _int(m.group(1))
+        alias = _ALIAS.fullmatch(text.strip())
+        if alias:  # another name, maybe in parentheses: no parse needed (deep chains stay fast)
+            return self._name(alias.group(1) or alias.group(2), arch, chain, depth)
         return self._eval(self._parse(text), arch, chain, depth)
 
     def _eval(self, node: object, arch: str, chain: Tuple[str, ...], depth: int) -> int:
