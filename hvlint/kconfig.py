@@ -18,6 +18,7 @@ from hvlint.tristate import ARCHES, Tri, tri_and, tri_not, tri_or
 _KTOKEN = re.compile(r"\s*(?:(&&|\|\||!=|=|!|\(|\))|\"[^\"]*\"|'[^']*'|([A-Za-z0-9_]+))")
 _OBJ_LINE = re.compile(r"^([A-Za-z0-9_-]+?)-(y|m|objs|\$\((?:[^()]|\([^()]*\))*\))\s*[:+]?=\s*(.*)$")
 _CONFIG_REF = re.compile(r"CONFIG_([A-Za-z0-9_]+)")
+_SOURCE = re.compile(r'^[ \t]*(source|rsource|osource|orsource)[ \t]+"([^"]+)"', re.M)
 _CONFIG_DEF = re.compile(r"^[ \t]*(?:menu)?config[ \t]+([A-Za-z0-9_]+)", re.M)
 # Kconfig symbols that are never set for a real build of another arch.
 _NEVER = {"COMPILE_TEST"}
@@ -43,28 +44,59 @@ class Kconfig:
         self._memo: Dict[Tuple[str, str], Tri] = {}
 
     def _load(self) -> Dict[str, List[str]]:
-        """Read every Kconfig file once and note which files define which symbols.
+        """Read the Kconfig files once and note which files define which symbols.
 
-        Files are parsed only when one of their symbols is asked about: a question about
-        HYPERV_TIMER parses a dozen files, not the tree's 1,700.
+        The files are found the way kconfig finds them, by following ``source`` from the
+        top-level Kconfig (``$(SRCARCH)`` as x86 and arm64), which is much cheaper than
+        walking the tree; a tree without a top-level Kconfig is walked instead. Files are
+        parsed only when one of their symbols is asked about.
         """
         if self._where is None:
             self._where = {}
-            for dirpath, dirnames, filenames in os.walk(self.root):
-                if dirpath == str(self.root):
-                    dirnames[:] = [d for d in dirnames if d not in (".git", "tools", "Documentation", "scripts")]
-                for fn in filenames:
-                    if fn.startswith("Kconfig"):
-                        path = Path(dirpath) / fn
-                        try:
-                            text = path.read_text(encoding="utf-8", errors="replace")
-                        except OSError:
-                            continue
-                        rel = path.relative_to(self.root).as_posix()
-                        self._texts[rel] = text
-                        for name in _CONFIG_DEF.findall(text):
-                            self._where.setdefault(name, []).append(rel)
+            if (self.root / "Kconfig").is_file():
+                self._follow_sources("Kconfig")
+            else:
+                self._walk_all()
         return self._where
+
+    def _add(self, rel: str) -> Optional[str]:
+        if rel in self._texts:
+            return None
+        try:
+            text = (self.root / rel).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return None
+        self._texts[rel] = text
+        for name in _CONFIG_DEF.findall(text):
+            self._where.setdefault(name, []).append(rel)
+        return text
+
+    def _follow_sources(self, top: str) -> None:
+        queue = [top]
+        while queue:
+            rel = queue.pop()
+            text = self._add(rel)
+            if text is None:
+                continue
+            for kind, target in _SOURCE.findall(text):
+                if kind.startswith(("rsource", "orsource")):
+                    target = f"{rel.rpartition('/')[0]}/{target}".lstrip("/")
+                for arch in ("x86", "arm64"):
+                    expanded = target.replace("$(SRCARCH)", arch).replace("$(HEADER_ARCH)", arch)
+                    if "$(" in expanded or ".." in expanded.split("/"):
+                        continue
+                    if "*" in expanded or "?" in expanded:
+                        queue += sorted(p.relative_to(self.root).as_posix() for p in self.root.glob(expanded))
+                    else:
+                        queue.append(expanded)
+
+    def _walk_all(self) -> None:
+        for dirpath, dirnames, filenames in os.walk(self.root):
+            if dirpath == str(self.root):
+                dirnames[:] = [d for d in dirnames if d not in (".git", "tools", "Documentation", "scripts")]
+            for fn in filenames:
+                if fn.startswith("Kconfig"):
+                    self._add((Path(dirpath) / fn).relative_to(self.root).as_posix())
 
     def _symbol(self, name: str) -> Optional[_Symbol]:
         for rel in self._load().get(name, ()):
