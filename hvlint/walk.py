@@ -54,8 +54,9 @@ def list_files(
                 if entry.is_dir(follow_symlinks=False):
                     if not skip(child_rel + "/"):
                         stack.append((entry.path, child_rel))
-                # A symlinked file is not followed: it may point anywhere (/proc/self/mem).
-                elif entry.name.endswith(ends) and entry.is_file(follow_symlinks=False) and not skip(child_rel):
+                # A symlinked file is part of the tree and is read (--fix needs to see its uses);
+                # read_source() refuses anything that is not a regular file.
+                elif entry.name.endswith(ends) and entry.is_file() and not skip(child_rel):
                     yield entry.path, child_rel
             except OSError:
                 continue
