@@ -104,11 +104,6 @@ class SymbolIndex:
             names += [n for n in self._builtin if n.startswith(prefix) and n not in self._names()]
         return sorted(names)
 
-    def all_definitions(self) -> Iterable[Definition]:
-        """Every tree definition (not the builtins)."""
-        for defs in self._by_file.values():
-            yield from defs
-
 
 def _meaning(d: Definition) -> tuple:
     return (d.name, d.kind, d.value, d.arches)
