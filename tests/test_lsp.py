@@ -60,6 +60,13 @@ def is_clean(diags) -> bool:
     return len(diags) == 0
 
 
+
+def disk_event(client: LanguageClient, path: Path, kind: "types.FileChangeType") -> None:
+    """Tell the server, as an editor's file watcher would, that ``path`` changed on disk."""
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(changes=[types.FileEvent(uri=path.as_uri(), type=kind)])
+    )
+
 async def test_open_reports_expected_diagnostics(client: LanguageClient, tmp_path: Path):
     root = copy_tree(tmp_path)
     await start(client, root)
@@ -173,11 +180,7 @@ async def test_header_changed_on_disk(client: LanguageClient, tmp_path: Path):
 
     path = root / ARM64_TLFS
     path.write_text(path.read_text().replace("#define HV_SYN_REG_EOM\t\t\tHV_REGISTER_EOM\n", ""))
-    client.workspace_did_change_watched_files(
-        types.DidChangeWatchedFilesParams(
-            changes=[types.FileEvent(uri=path.as_uri(), type=types.FileChangeType.Changed)]
-        )
-    )
+    disk_event(client, path, types.FileChangeType.Changed)
     await wait_diagnostics(client, common, one_arch_alias, "an HV104 finding")
 
 
@@ -299,11 +302,7 @@ async def test_ignore_action_edits_config(client: LanguageClient, tmp_path: Path
     assert [c.uri for c in created] == [config.as_uri()]
     config.write_text(apply_edits("", edits_by_uri(ignore.edit)[config.as_uri()]))
     assert '"drivers/hv/hv.c" = ["GENERIC_REG_PREFIX"]' in config.read_text()
-    client.workspace_did_change_watched_files(
-        types.DidChangeWatchedFilesParams(
-            changes=[types.FileEvent(uri=config.as_uri(), type=types.FileChangeType.Created)]
-        )
-    )
+    disk_event(client, config, types.FileChangeType.Created)
     await wait_diagnostics(client, uri, is_clean, "clean: ignored for this file")
 
 
