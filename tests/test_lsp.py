@@ -61,6 +61,17 @@ def is_clean(diags) -> bool:
 
 
 
+
+async def code_actions(client: LanguageClient, uri: str, where: "types.Range", diags: list) -> list:
+    """The code actions the server offers for ``diags`` at ``where``."""
+    return await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=where,
+            context=types.CodeActionContext(diagnostics=diags),
+        )
+    )
+
 def disk_event(client: LanguageClient, path: Path, kind: "types.FileChangeType") -> None:
     """Tell the server, as an editor's file watcher would, that ``path`` changed on disk."""
     client.workspace_did_change_watched_files(
@@ -216,13 +227,7 @@ async def test_rename_action_gives_clean_file(client: LanguageClient, tmp_path: 
     diags = await wait_diagnostics(client, uri, lambda d: len(d) == 2)
     target = min(diags, key=lambda d: d.range.start.line)
 
-    actions = await client.text_document_code_action_async(
-        types.CodeActionParams(
-            text_document=types.TextDocumentIdentifier(uri=uri),
-            range=target.range,
-            context=types.CodeActionContext(diagnostics=[target]),
-        )
-    )
+    actions = await code_actions(client, uri, target.range, [target])
     titles = [a.title for a in actions]
     rename = next(
         a for a in actions if "rename HV_REGISTER_SCONTROL to HV_SYN_REG_SCONTROL" in a.title
@@ -258,13 +263,7 @@ async def test_rename_of_a_definition_reaches_its_users(client: LanguageClient, 
     await wait_index(client)
     uri = open_doc(client, root / X86_TLFS)
     diags = await wait_diagnostics(client, uri, lambda d: len(d) == 1)
-    actions = await client.text_document_code_action_async(
-        types.CodeActionParams(
-            text_document=types.TextDocumentIdentifier(uri=uri),
-            range=diags[0].range,
-            context=types.CodeActionContext(diagnostics=diags),
-        )
-    )
+    actions = await code_actions(client, uri, diags[0].range, diags)
     rename = next(
         a
         for a in actions
@@ -288,13 +287,7 @@ async def test_ignore_action_edits_config(client: LanguageClient, tmp_path: Path
     await wait_index(client)
     uri = open_doc(client, root / HV_C)
     diags = await wait_diagnostics(client, uri, lambda d: len(d) == 2)
-    actions = await client.text_document_code_action_async(
-        types.CodeActionParams(
-            text_document=types.TextDocumentIdentifier(uri=uri),
-            range=diags[0].range,
-            context=types.CodeActionContext(diagnostics=diags[:1]),
-        )
-    )
+    actions = await code_actions(client, uri, diags[0].range, diags[:1])
     ignore = next(a for a in actions if "ignore GENERIC_REG_PREFIX" in a.title)
     config = root / ".hvlint.toml"
     # The editor applies the edit (creating .hvlint.toml) and saves it.
@@ -400,13 +393,7 @@ async def test_fixes_in_clients_without_resolve_or_file_creation(client: Languag
     await wait_index(client)
     uri = open_doc(client, root / X86_TLFS)
     diags = await wait_diagnostics(client, uri, lambda d: len(d) == 1)
-    actions = await client.text_document_code_action_async(
-        types.CodeActionParams(
-            text_document=types.TextDocumentIdentifier(uri=uri),
-            range=diags[0].range,
-            context=types.CodeActionContext(diagnostics=diags),
-        )
-    )
+    actions = await code_actions(client, uri, diags[0].range, diags)
     rename = next(a for a in actions if a.title.startswith("hvlint: rename"))
     assert rename.edit is None and rename.command is not None
     await client.workspace_execute_command_async(
@@ -422,13 +409,7 @@ async def test_ignore_without_file_creation_writes_config(client: LanguageClient
     await start(client, root, editor="neovim")
     uri = open_doc(client, root / HV_C)
     diags = await wait_diagnostics(client, uri, lambda d: len(d) == 2)
-    actions = await client.text_document_code_action_async(
-        types.CodeActionParams(
-            text_document=types.TextDocumentIdentifier(uri=uri),
-            range=diags[0].range,
-            context=types.CodeActionContext(diagnostics=diags[:1]),
-        )
-    )
+    actions = await code_actions(client, uri, diags[0].range, diags[:1])
     ignore = next(a for a in actions if "ignore GENERIC_REG_PREFIX" in a.title)
     assert ignore.edit is None
     await client.workspace_execute_command_async(
