@@ -87,8 +87,13 @@ def git(
 
 
 def checkout(tree: str, dest: Path) -> Path:
-    """A copy of fixture ``tree`` at ``dest``, committed in a fresh git repo."""
-    shutil.copytree(FIXTURES / tree, dest)
+    """A copy of fixture ``tree`` at ``dest``, committed in a fresh git repo.
+
+    Every tree starts from tests/fixtures/fix/_base/ (the stub types and the arch accessor
+    headers they share) and adds or overrides its own files.
+    """
+    shutil.copytree(FIXTURES / "_base", dest)
+    shutil.copytree(FIXTURES / tree, dest, dirs_exist_ok=True)
     git(dest, "init", "-q")
     git(dest, "add", "-A")
     git(dest, "commit", "-q", "-m", "fixture")
