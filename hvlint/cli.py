@@ -95,11 +95,16 @@ def report(result: LintResult, linter: Linter, fmt: str, out: TextIO, options: O
         root=str(linter.root) if linter.root else None,
         files_checked=result.files_checked,
         lines_checked=result.lines_checked,
-        source_line=lambda path, line: (linter.scanned(path).line_text(line) if linter.scanned(path) else ""),
+        source_line=lambda path, line: _line_of(linter, path, line),
         notes=list(result.notes),
         options=options or {},
     )
     out.write(get_reporter(fmt)(result.findings, meta))
+
+
+def _line_of(linter: Linter, path: str, line: int) -> str:
+    sf = linter.scanned(path)
+    return sf.line_text(line) if sf else ""
 
 
 def print_problems(problems: Sequence[InputProblem], err: TextIO) -> None:
@@ -161,7 +166,7 @@ def run(argv: Sequence[str], stdin: TextIO, stdout: TextIO, stderr: TextIO) -> i
 
 
 def _neutral_checked(linter: Linter) -> set:
-    return {p for p in linter._scans if linter.path_class(p) == "neutral" and p.endswith(".c")}
+    return {p for p in linter.scanned_paths() if linter.path_class(p) == "neutral" and p.endswith(".c")}
 
 
 def main(argv: Optional[List[str]] = None) -> int:

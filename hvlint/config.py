@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Dict, FrozenSet, Iterable, Optional, Tuple
 
 from hvlint import tomlcompat
-from hvlint.paths import GlobSet
+from hvlint.paths import glob_set
 from hvlint.ruledata import RuleData
 
 CONFIG_NAME = ".hvlint.toml"
@@ -43,7 +43,7 @@ class Settings:
 
     def ignored_at(self, relpath: str, code: str, type_: str) -> bool:
         """Whether a per-path ignore silences this rule for this file."""
-        return any(GlobSet([glob]).matches(relpath) and ({code, type_} & names) for glob, names in self.per_path_ignores)
+        return any(glob_set((glob,)).matches(relpath) and ({code, type_} & names) for glob, names in self.per_path_ignores)
 
 
 def parse_type_list(text: Iterable[str], data: RuleData, what: str) -> FrozenSet[str]:

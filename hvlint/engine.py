@@ -122,7 +122,7 @@ class Linter:
                 return path.resolve().relative_to(self.root).as_posix()
             except ValueError:
                 pass
-        return path.as_posix().lstrip("./") if not path.is_absolute() else path.as_posix()
+        return path.as_posix()  # relative paths are already clean: Path drops "./"
 
     def path_class(self, relpath: str) -> Optional[str]:
         """x86, arm64, neutral, exclude or None."""
@@ -395,6 +395,10 @@ class Linter:
                 progress(n, len(texts))
         result.findings.sort(key=Finding.sort_key)
         return result
+
+    def scanned_paths(self) -> List[str]:
+        """Root-relative paths scanned so far (linted or indexed)."""
+        return list(self._scans)
 
     def scanned(self, relpath: str) -> Optional[ScannedFile]:
         """The last scan of ``relpath``, if any."""

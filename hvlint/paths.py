@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Dict, Iterable, Optional, Sequence, Tuple
 
@@ -43,6 +44,12 @@ class GlobSet:
     def matches(self, relpath: str) -> bool:
         """True when ``relpath`` matches one of the globs."""
         return bool(self._regex and self._regex.match(relpath))
+
+
+@functools.lru_cache(maxsize=256)
+def glob_set(patterns: Tuple[str, ...]) -> GlobSet:
+    """A compiled ``GlobSet``, shared by every caller that asks for the same globs."""
+    return GlobSet(patterns)
 
 
 class PathClassifier:

@@ -73,14 +73,7 @@ def word_start_patterns(needles: Sequence[bytes]) -> List[Tuple[bytes, "re.Patte
 
 
 def mentions(data: bytes, patterns: Sequence[Tuple[bytes, "re.Pattern[bytes]"]]) -> bool:
-    """True when a needle starts a word somewhere in ``data`` (``HV_`` yes, ``DCHV_`` no).
-
-    Needles sharing their first two bytes are ruled out together, so a file that names
-    nothing Hyper-V costs one substring scan per distinct head (``HV``, ``hv``).
-    """
-    heads = {needle[:2] for needle, _ in patterns}
-    if not any(head in data for head in heads):
-        return False
+    """True when a needle starts a word somewhere in ``data`` (``HV_`` yes, ``DCHV_`` no)."""
     for needle, pattern in patterns:
         if needle in data and (data.startswith(needle) or pattern.search(data)):
             return True

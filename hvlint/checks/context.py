@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import FrozenSet, Iterator, List, Optional, Tuple
+from typing import Dict, FrozenSet, Iterator, List, Optional, Tuple
 
 from hvlint.cond import ArchSymbols
 from hvlint.findings import Finding
@@ -31,6 +31,7 @@ class FileContext:
     strict: bool
     arch_symbols: ArchSymbols
     notes: List[str] = field(default_factory=list)  # what could not be decided, for -v and JSON
+    _guard_arches: Dict[int, FrozenSet[str]] = field(default_factory=dict, repr=False)
 
     def note(self, offset: int, text: str) -> None:
         """Record something hvlint could not tell about this file."""
@@ -63,7 +64,7 @@ class FileContext:
         code tests for an x86 feature (``#ifdef HV_DEPRECATING_AEOI_RECOMMENDED``).
         """
         gid = self.file.guard_at(line)
-        cache = self.__dict__.setdefault("_guard_cache", {})
+        cache = self._guard_arches
         if gid not in cache:
             arches = self.file.arches_of_guard(gid) & self.file_arches()
             state_id = gid

@@ -7,7 +7,7 @@ from typing import Dict, Iterator, Optional, Tuple
 
 from hvlint.checks.context import FileContext
 from hvlint.findings import Finding
-from hvlint.paths import GlobSet
+from hvlint.paths import glob_set
 
 
 def x86_only_reason(ctx: FileContext, name: str, cache: Dict[str, Optional[str]]) -> Optional[str]:
@@ -47,7 +47,7 @@ def _allowed(ctx: FileContext, name: str, is_definition: bool) -> bool:
     for entry in ctx.data.allow:
         if not name.startswith(entry.prefix):
             continue
-        if entry.where and not GlobSet(entry.where).matches(ctx.file.path):
+        if entry.where and not glob_set(entry.where).matches(ctx.file.path):
             continue
         if entry.definitions_only and not is_definition:
             continue
