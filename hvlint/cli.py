@@ -15,7 +15,7 @@ from hvlint import __version__, ruledata
 from hvlint.config import SCHEME_CHOICES, ConfigError, Settings, find_config, load_settings, parse_type_list
 from hvlint.engine import Linter, LintResult, find_root
 from hvlint.findings import InputProblem
-from hvlint.reporters import FORMATS, ReportMeta, get as get_reporter
+from hvlint.reporters import FORMATS, get as get_reporter, meta_for
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -87,17 +87,9 @@ def list_types(data: ruledata.RuleData, out: TextIO) -> None:
 
 def report(result: LintResult, linter: Linter, fmt: str, out: TextIO, options: Optional[dict] = None) -> None:
     """Format findings with the chosen reporter."""
-    meta = ReportMeta(
-        version=__version__,
-        scheme=linter.scheme.name,
-        scheme_reason=linter.scheme.reason,
-        data=linter.data,
-        root=str(linter.root) if linter.root else None,
-        files_checked=result.files_checked,
-        lines_checked=result.lines_checked,
-        source_line=lambda path, line: _line_of(linter, path, line),
-        notes=list(result.notes),
-        options=options or {},
+    meta = meta_for(
+        linter, linter.root, result.files_checked, result.lines_checked,
+        lambda path, line: _line_of(linter, path, line), result.notes, options,
     )
     out.write(get_reporter(fmt)(result.findings, meta))
 

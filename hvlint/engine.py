@@ -259,8 +259,14 @@ class Linter:
             self.index.remove_file(relpath)
             self._evidence.pop(relpath, None)
             return
+        self._overlay_scan(relpath, text)
+
+    def _overlay_scan(self, relpath: str, text: str) -> ScannedFile:
+        """``set_overlay`` that hands back the scan (one hash and one scan per keystroke)."""
         self._overlays[relpath] = text
-        self._index_scan(self.scan_text(relpath, text), tree=False)
+        sf = self.scan_text(relpath, text)
+        self._index_scan(sf, tree=False)
+        return sf
 
     def forget(self, relpath: str) -> None:
         """Drop a file from the index and caches (deleted on disk)."""
@@ -307,8 +313,7 @@ class Linter:
 
     def lint_text(self, relpath: str, text: str) -> FileResult:
         """Lint ``text`` as the file ``relpath``; its definitions join the index."""
-        self.set_overlay(relpath, text)
-        return self._lint_scanned(self.scan_text(relpath, text))
+        return self._lint_scanned(self._overlay_scan(relpath, text))
 
     def _lint_scanned(self, sf: ScannedFile) -> FileResult:
         relpath = sf.path

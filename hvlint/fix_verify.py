@@ -72,29 +72,31 @@ def verify(linter: Linter, tree: TreeFiles, plan: Plan) -> Dict[str, str]:
             for it in plan.items:
                 if old in it.names or new in it.names:
                     failures.setdefault(it.key, reason)
-        failures.update(_findings_left(linter, plan, failures))
+        failures.update(_findings_left(linter, tree, plan, failures))
     finally:
         for rel in sorted(plan.new_texts):
             linter.set_overlay(rel, None)
     return failures
 
 
-def _findings_left(linter: Linter, plan: Plan, failures: Dict[str, str]) -> Dict[str, str]:
+def _findings_left(
+    linter: Linter, tree: TreeFiles, plan: Plan, failures: Dict[str, str]
+) -> Dict[str, str]:
     """Items whose findings the edited texts still report."""
     out: Dict[str, str] = {}
     after: Dict[str, list] = {}
     for rel, text in sorted(plan.new_texts.items()):
         after[rel] = linter.lint_text(rel, text).findings
-    hv101 = {(f.path, f.name) for fs in after.values() for f in fs if f.code == "HV101"}
+    hv101 = {f.name for fs in after.values() for f in fs if f.code == "HV101"}
     for it in plan.items:
         if it.key in failures:
             continue
         for f in it.findings:
-            if f.code == "HV101" and any(name == f.name for _p, name in hv101):
+            if f.code == "HV101" and f.name in hv101:
                 out[it.key] = f"{f.name} would still be reported after the rename"
             elif f.code == "HV103" and f.path in after:
                 sf = linter.scanned(f.path)
-                old_off = tree_offset(linter, plan, f)
+                old_off = tree_offset(tree, plan, f)
                 if old_off is None or sf is None:
                     continue
                 pos = sf.position(new_offset(old_off, plan.edits.get(f.path, [])))
@@ -105,12 +107,11 @@ def _findings_left(linter: Linter, plan: Plan, failures: Dict[str, str]) -> Dict
     return out
 
 
-def tree_offset(linter: Linter, plan: Plan, f) -> Optional[int]:
-    """Offset of finding ``f`` in the text the plan was made from."""
-    text = plan.old_texts.get(f.path)
-    if text is None:
+def tree_offset(tree: TreeFiles, plan: Plan, f) -> Optional[int]:
+    """Offset of finding ``f`` in the text the plan was made from (its snapshot's lines)."""
+    if f.path not in plan.old_texts:
         return None
-    starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
-    if f.line > len(starts):
+    snap = tree.snapshot(f.path)
+    if snap is None or f.line > len(snap.sf.line_starts):
         return None
-    return starts[f.line - 1] + f.column - 1
+    return snap.sf.line_starts[f.line - 1] + f.column - 1

@@ -145,9 +145,9 @@ def _read_bytes(name: str, stdin: IO) -> bytes:
         raise GateError(f"{name}: cannot read: {exc.strerror or exc}") from None
 
 
-def _stdin_is_terminal(stdin: IO) -> bool:
+def _is_terminal(stream: IO) -> bool:
     try:
-        return bool(stdin.isatty())
+        return bool(stream.isatty())
     except (AttributeError, ValueError):
         return False
 
@@ -166,7 +166,7 @@ def _patch_inputs(args: argparse.Namespace, stdin: IO) -> Optional[List[Tuple[st
     if args.file:
         return None
     if not paths:
-        if args.patch or not _stdin_is_terminal(stdin):
+        if args.patch or not _is_terminal(stdin):
             data = _read_bytes("-", stdin)
             if data.strip() or args.patch:
                 return [("-", data)]
@@ -433,10 +433,7 @@ def _color(args: argparse.Namespace, stdout: IO) -> bool:
         return True
     if args.color == "never" or os.environ.get("NO_COLOR"):
         return False
-    try:
-        return bool(stdout.isatty())
-    except (AttributeError, ValueError):
-        return False
+    return _is_terminal(stdout)
 
 
 def _read_sources(args: argparse.Namespace, stdin: IO) -> Optional[Tuple[List[Source], Path]]:
@@ -450,9 +447,8 @@ def _read_sources(args: argparse.Namespace, stdin: IO) -> Optional[Tuple[List[So
         return None
     sources = []
     for name, data in inputs:
-        kind = "diff" if args.patch and not detect(data) else None
-        try:
-            patches = read_series(data, kind=kind)
+        try:  # undetected --patch input is read as a bare diff, as read_series does anyway
+            patches = read_series(data)
         except PatchError as exc:
             if not (args.mailback and isinstance(exc, NotAPatchError)):
                 raise GateError(f"{'stdin' if name == '-' else name}: {exc}") from None
@@ -477,20 +473,9 @@ def _checkpatch_options(args: argparse.Namespace, settings, stdout: IO) -> dict:
 
 
 def _meta(linter, root: Optional[Path], files: int, lines: int, source_line, options: dict):
-    from hvlint import __version__
-    from hvlint.reporters import ReportMeta
+    from hvlint.reporters import meta_for
 
-    return ReportMeta(
-        version=__version__,
-        scheme=linter.scheme.name,
-        scheme_reason=linter.scheme.reason,
-        data=linter.data,
-        root=str(root) if root else None,
-        files_checked=files,
-        lines_checked=lines,
-        source_line=source_line,
-        options=options,
-    )
+    return meta_for(linter, root, files, lines, source_line, options=options)
 
 
 def _run_files(args: argparse.Namespace, settings, stdout: IO, stderr: IO) -> Optional[int]:
@@ -552,7 +537,6 @@ def _verbose(gate: SeriesGate, root: Optional[Path], stderr: IO) -> None:
 def run(args: argparse.Namespace, settings, stdin: IO, stdout: IO, stderr: IO) -> Optional[int]:
     """Run the gate; None when the invocation is not about patches (the core lints files)."""
     from hvlint.engine import Linter
-    from hvlint.reporters import get
 
     try:
         if args.file:
@@ -579,17 +563,23 @@ def run(args: argparse.Namespace, settings, stdin: IO, stdout: IO, stderr: IO) -
     outcome = gate.outcome
     if getattr(args, "verbose", 0):
         _verbose(gate, root, stderr)
-    findings = outcome.findings
+    return emit(args, settings, gate, root, outcome.findings, _format(args), stdout)
+
+
+def emit(args, settings, gate: SeriesGate, root: Optional[Path], findings, fmt: str, stdout: IO) -> int:
+    """Write ``findings`` of a gate run in format ``fmt``; the exit status (0 or 1)."""
+    from hvlint.reporters import get
+
     if args.mailback and not findings:
         return 0
+    outcome = gate.outcome
     options = {
         "checkpatch": _checkpatch_options(args, settings, stdout),
         "sections": outcome.sections,
         "input_line": outcome.input_line,
         "added_text": outcome.added_text,
     }
-    meta = _meta(
-        linter, root, outcome.files_checked, outcome.lines_checked, outcome.source_line, options
-    )
-    stdout.write(get(_format(args))(findings, meta))
+    counts = (outcome.files_checked, outcome.lines_checked)
+    meta = _meta(gate.linter, root, *counts, outcome.source_line, options)
+    stdout.write(get(fmt)(findings, meta))
     return 1 if findings else 0

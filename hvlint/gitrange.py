@@ -54,7 +54,6 @@ class GitSeries:
 
     toplevel: Path
     patches: List[Patch]
-    text: bytes  # the `git format-patch` output the patches were read from
 
 
 def git(args: Sequence[str], cwd: Path, stdin: Optional[bytes] = None) -> bytes:
@@ -153,21 +152,17 @@ def read_range(exprs: Sequence[str], cwd: Path) -> GitSeries:
     """Read the commits of every range in ``exprs`` (in order) as one series; merges skipped."""
     top = toplevel(cwd)
     patches: List[Patch] = []
-    chunks: List[bytes] = []
     for args in revision_args(exprs, top):
         text = git([*_FORMAT_PATCH, *args, "--"], top)
         found = read_series(text, kind="mbox") if text.strip() else []
         if args[0] == "-1":  # a merge yields its newest non-merge ancestor: not this commit
             found = [p for p in found if p.commit == args[1]]
-        if found:
-            chunks.append(text)
-            patches.extend(found)
+        patches.extend(found)
     if not patches:
         raise GitRangeError(f"no commits in {' '.join(exprs)} (merges are skipped)")
-    text = b"".join(chunks)
     for pos, patch in enumerate(patches, 1):
         patch.index, patch.total = pos, len(patches)
-    return GitSeries(toplevel=top, patches=patches, text=text)
+    return GitSeries(toplevel=top, patches=patches)
 
 
 def read_blobs(

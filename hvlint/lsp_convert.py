@@ -19,6 +19,7 @@ from typing import Any, List, Mapping, Optional, Sequence, Tuple
 from lsprotocol import types
 
 from hvlint import tomlcompat
+from hvlint.config import SCHEME_CHOICES
 from hvlint.findings import Finding
 from hvlint.lexer import blank
 from hvlint.ruledata import RuleData, rules_dir
@@ -31,7 +32,7 @@ SEVERITY = {
     "check": types.DiagnosticSeverity.Information,
 }
 
-SCHEMES = ("auto", "syn-reg", "upstream")
+SCHEMES = SCHEME_CHOICES  # the config file's choices; the editor may set the same
 
 
 class Lines:

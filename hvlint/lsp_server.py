@@ -55,7 +55,6 @@ from hvlint.lsp_convert import (
     text_edits,
     to_diagnostic,
 )
-from hvlint.paths import GlobSet
 
 log = logging.getLogger("hvlint.lsp")
 
@@ -87,7 +86,6 @@ class Engine:
         self.ready = False
         self._buffers: Dict[str, str] = {}  # relpath -> open editor buffer
         self._disk: Dict[str, Path] = {}  # relpath -> file changed on disk before activation
-        self._exclude = GlobSet(rules.classes.get("exclude", ()))
 
     @classmethod
     def create(
@@ -164,7 +162,7 @@ class Engine:
             result = self.bare.lint_text(key, text)
         for problem in result.problems:
             log.info("%s", problem)
-        return sorted(result.findings, key=Finding.sort_key)
+        return result.findings  # sorted by the Linter already
 
     def buffer(self, path: Optional[Path], text: Optional[str]) -> None:
         """An open buffer's text (None: closed, the file on disk counts again)."""
@@ -185,7 +183,7 @@ class Engine:
     def disk_changed(self, path: Path) -> None:
         """A tree file was created, changed or deleted on disk (open buffers keep precedence)."""
         rel = self.rel(path)
-        if rel is None or rel in self._buffers or self._exclude.matches(rel):
+        if rel is None or rel in self._buffers or self._excluded(rel):
             return
         if not self.ready:
             self._disk[rel] = path
@@ -247,7 +245,11 @@ class Engine:
 
     def _tree_file(self, path: Path) -> bool:
         rel = self.rel(path)
-        return rel is not None and not self._exclude.matches(rel)
+        return rel is not None and not self._excluded(rel)
+
+    def _excluded(self, rel: str) -> bool:
+        """Excluded by rules/paths.toml or the config's ``[paths] exclude`` (the Linter's globs)."""
+        return self.tree is not None and self.tree.classifier.sets["exclude"].matches(rel)
 
     def describe(self) -> str:
         """One line about the context: tree, files indexed, scheme."""
@@ -728,9 +730,10 @@ class HvlintLanguageServer(LanguageServer):
             and ws_edit.resource_operations
             and types.ResourceOperationKind.Create in ws_edit.resource_operations
         )
+        lines = Lines(current)
         whole = types.Range(
             start=types.Position(line=0, character=0),
-            end=Lines(current).to_lsp(len(Lines(current)), 10**9, self.encoding),
+            end=lines.to_lsp(len(lines), 10**9, self.encoding),
         )
         replace_all = types.TextDocumentEdit(
             text_document=types.OptionalVersionedTextDocumentIdentifier(

@@ -450,6 +450,9 @@ def parse_diff(body: List[Tuple[int, str]]) -> List[FileDiff]:
     return files
 
 
+_GIT_EXTRA = re.compile(r"^(?:old mode|new mode|similarity index|dissimilarity index|index )")
+
+
 def _read_git_headers(body: List[Tuple[int, str]], i: int, fd: FileDiff) -> int:
     """Read a git diff's extended header lines (modes, renames, binary) into ``fd``."""
     while i < len(body):
@@ -468,9 +471,7 @@ def _read_git_headers(body: List[Tuple[int, str]], i: int, fd: FileDiff) -> int:
             fd.status, fd.new_path = "copied", safe_path(_unquote(text[8:]))
         elif text.startswith("Binary files ") or text == "GIT binary patch":
             fd.binary = True
-        elif not re.match(
-            r"^(?:old mode|new mode|similarity index|dissimilarity index|index )", text
-        ):
+        elif not _GIT_EXTRA.match(text):
             return i
         i += 1
     return i

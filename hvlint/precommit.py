@@ -213,27 +213,13 @@ def _report(
     args, settings, series, root, wanted: Optional[Set[str]], stdout: IO, stderr: IO
 ) -> int:
     """Show the findings on the FILEs asked for, in the chosen format (as the gate does)."""
-    from hvlint.reporters import get
-
-    outcome = series.outcome
     if args.verbose:
         gate._verbose(series, root, stderr)
     fmt = gate._format(args)
-    findings = [f for f in outcome.findings if wanted is None or f.path in wanted]
+    findings = [f for f in series.outcome.findings if wanted is None or f.path in wanted]
     if fmt != "checkpatch":  # one change, not a series: no "(patch 1/1: ...)" on each line
         findings = [replace(f, patch=None) for f in findings]
-    if args.mailback and not findings:
-        return 0
-    options = {
-        "checkpatch": gate._checkpatch_options(args, settings, stdout),
-        "sections": outcome.sections,
-        "input_line": outcome.input_line,
-        "added_text": outcome.added_text,
-    }
-    counts = (outcome.files_checked, outcome.lines_checked)
-    meta = gate._meta(series.linter, root, *counts, outcome.source_line, options)
-    stdout.write(get(fmt)(findings, meta))
-    return 1 if findings else 0
+    return gate.emit(args, settings, series, root, findings, fmt, stdout)
 
 
 # ---------------------------------------------------------------------------------------

@@ -33,6 +33,26 @@ class ReportMeta:
 Render = Callable[[Sequence[Finding], ReportMeta], str]
 
 
+def meta_for(linter, root: Optional[object], files: int, lines: int,
+             source_line: Callable[[str, int], str], notes: Sequence[str] = (),
+             options: Optional[Dict[str, object]] = None) -> ReportMeta:
+    """The ``ReportMeta`` of a run of ``linter`` (the scheme it used and why)."""
+    from hvlint import __version__
+
+    return ReportMeta(
+        version=__version__,
+        scheme=linter.scheme.name,
+        scheme_reason=linter.scheme.reason,
+        data=linter.data,
+        root=str(root) if root else None,
+        files_checked=files,
+        lines_checked=lines,
+        source_line=source_line,
+        notes=list(notes),
+        options=options or {},
+    )
+
+
 def get(name: str) -> Render:
     """The render function of format ``name``."""
     from importlib import import_module

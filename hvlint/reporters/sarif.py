@@ -12,6 +12,7 @@ import hashlib
 import json
 import re
 from collections import Counter
+from dataclasses import asdict
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Sequence
 from urllib.parse import quote
@@ -114,12 +115,7 @@ def _result(f: Finding, rule_index: Dict[str, int], text: str, seen: Counter) ->
                 }
             ]
     if f.patch is not None:
-        result["properties"]["patch"] = {
-            "index": f.patch.index,
-            "total": f.patch.total,
-            "subject": f.patch.subject,
-            "commit": f.patch.commit,
-        }
+        result["properties"]["patch"] = asdict(f.patch)
     return result
 
 
