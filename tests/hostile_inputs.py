@@ -222,3 +222,23 @@ ADVERSARIAL = {
     ),
     "ifdef-chain-unclosed": lambda n: _rep(n, "#ifdef CONFIG_X86\n"),
 }
+
+
+def check_patch_reader(data: bytes) -> None:
+    """The patch reader's contract on any bytes: a series whose paths stay inside the root and
+    whose added lines are numbered from 1, or a PatchError of one line."""
+    from hvlint.patches import PatchError, read_series
+
+    try:
+        series = read_series(data)
+    except PatchError as exc:
+        assert "\n" not in str(exc).strip()
+        return
+    for patch in series:
+        for fd in patch.files:
+            for path in (fd.old_path, fd.new_path):
+                assert path is None or (
+                    not path.startswith("/") and ".." not in path.split("/") and "\0" not in path
+                ), path
+            for hunk in fd.hunks:
+                assert all(added.line >= 1 for added in hunk.added)

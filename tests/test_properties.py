@@ -23,8 +23,9 @@ from hypothesis import strategies as st
 
 from hvlint.config import Settings
 from hvlint.engine import Linter
-from hvlint.patches import PatchError, read_series
 from hvlint.scanner import scan
+
+from hostile_inputs import check_patch_reader
 
 EXAMPLES = int(os.environ.get("HVLINT_PROPERTY_EXAMPLES", "150"))
 # Derandomized: the suite sees the same examples on every run, so a red CI is a real,
@@ -244,12 +245,6 @@ def patch_bytes(draw) -> bytes:
     return text.encode("latin-1", "replace")
 
 
-def _safe(path) -> bool:
-    return path is None or (
-        not path.startswith("/") and ".." not in path.split("/") and "\0" not in path
-    )
-
-
 @PROFILE
 @given(st.one_of(patch_bytes(), st.binary(max_size=2000)))
 # Found by this test: a hunk that adds lines at "+0" put them on line 0.
@@ -258,13 +253,4 @@ def _safe(path) -> bool:
     b"+++ b/drivers/hv/hv.c\n@@ -0,0 +0,1 @@\n+\n"
 )
 def test_patch_reader_reads_or_says_why(data: bytes) -> None:
-    try:
-        series = read_series(data)
-    except PatchError as exc:
-        assert "\n" not in str(exc).strip()
-        return
-    for patch in series:
-        for fd in patch.files:
-            assert _safe(fd.old_path) and _safe(fd.new_path), (fd.old_path, fd.new_path)
-            for hunk in fd.hunks:
-                assert all(added.line >= 1 for added in hunk.added)
+    check_patch_reader(data)
