@@ -49,6 +49,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--list-types", action="store_true", help="list rule codes and TYPEs, then exit")
     parser.add_argument("--explain", metavar="TYPE", help="print a rule's doc, then exit")
     parser.add_argument("--config", metavar="FILE", help="config file (default: the nearest .hvlint.toml)")
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="neither read nor write the tree cache (kept in $HVLINT_CACHE_DIR, else "
+        "$XDG_CACHE_HOME/hvlint or ~/.cache/hvlint; never in the tree)",
+    )
     parser.add_argument("-v", "--verbose", action="count", default=0, help="say what was decided and why")
     parser.add_argument("--version", action="version", version=f"hvlint {__version__}")
     precommit.add_arguments(parser)
@@ -73,6 +79,8 @@ def resolve_settings(args: argparse.Namespace, data: ruledata.RuleData, start: P
         changes["ignore"] = settings.ignore | parse_type_list(args.ignore, data, "--ignore")
     if args.types:
         changes["types"] = parse_type_list(args.types, data, "--types")
+    if args.no_cache:
+        changes["use_cache"] = False
     from dataclasses import replace
 
     return replace(settings, **changes)
@@ -144,6 +152,7 @@ def run(argv: Sequence[str], stdin: TextIO, stdout: TextIO, stderr: TextIO) -> i
     if args.verbose:
         stderr.write(f"hvlint: root: {linter.root or 'none (rules tables only)'}\n")
         stderr.write(f"hvlint: scheme: {linter.scheme.name} ({linter.scheme.reason})\n")
+        stderr.write(f"hvlint: tree cache: {linter.cache.describe() if linter.cache else 'off'}\n")
         stderr.write(f"hvlint: checked {result.files_checked} files, {result.lines_checked} lines\n")
         for relpath in sorted({f.path for f in result.findings} | _neutral_checked(linter)):
             for note in linter.file_notes(relpath):

@@ -31,6 +31,7 @@ class Settings:
     per_path_ignores: Tuple[Tuple[str, FrozenSet[str]], ...] = ()
     extra_paths: Dict[str, Tuple[str, ...]] = field(default_factory=dict)
     use_kconfig: bool = True
+    use_cache: bool = True
     config_file: Optional[str] = None
 
     def rule_enabled(self, code: str, type_: str, strict_only: bool) -> bool:

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
 
-from hvlint import ruledata, suppress
+from hvlint import cache, ruledata, suppress
+from hvlint.cache import TreeCache
 from hvlint.checks import CHECKS
 from hvlint.checks.context import FileContext
 from hvlint.cond import ArchSymbols, ConditionEvaluator
@@ -94,9 +95,12 @@ class Linter:
             builtin_definitions(self.data.registers, self.data.x86_msr_prefix, self.data.vp_register_prefix)
         )
         self.resolver = Resolver(self.index)
+        self.cache: Optional[TreeCache] = None
+        if self.root is not None and settings.use_cache:
+            self.cache = cache.open_for(self.root, (self.data, classes, settings.use_kconfig))
         self.builds: Optional[BuildClasses] = None
         if self.root is not None and settings.use_kconfig:
-            self.builds = BuildClasses(self.root, Kconfig(self.root, self.data.kconfig_arch))
+            self.builds = BuildClasses(self.root, Kconfig(self.root, self.data.kconfig_arch, self.cache))
         self._index_exclude = GlobSet(self.data.index_exclude)
         self._scans: Dict[str, Tuple[str, ScannedFile]] = {}
         self._indexed_digest: Dict[str, str] = {}
@@ -106,6 +110,7 @@ class Linter:
         self._relpaths: Dict[str, str] = {}  # walked path -> root-relative path
         self._walked: List[str] = []  # root-relative folders already walked
         self._scheme: Optional[Tuple[int, SchemeChoice]] = None
+        self._cache_entries: Optional[Dict[str, list]] = None  # index entries to store
         self.prepared = False
         self.notes: List[str] = []
 
@@ -220,19 +225,15 @@ class Linter:
         return prefilter(paths, self.data.prefilter)
 
     def prepare(self, paths: Iterable[Path] = (), progress: Optional[Progress] = None) -> List[InputProblem]:
-        """Build the symbol index from the tree's index roots and ``paths`` (once)."""
+        """Build the symbol index from the tree's index roots and ``paths`` (once).
+
+        Index-root files whose stat signature matches the tree cache are taken from it
+        without being read; the rest are read and scanned, and stored for the next run.
+        """
         problems: List[InputProblem] = []
         todo: List[Path] = []
         if self.root is not None and not self.prepared:
-            for sub in self.data.index_roots:
-                top = self.root / sub
-                covered = any(w == "" or sub == w or sub.startswith(w + "/") for w in self._walked)
-                if covered:
-                    continue
-                if top.is_dir():
-                    todo += self.candidate_files(top)
-                elif top.is_file():
-                    todo.append(top)
+            todo = self._prepare_tree()
         explicit = {str(Path(p)) for p in paths}
         todo += [Path(p) for p in paths]
         unique = list(dict.fromkeys(todo))
@@ -243,7 +244,80 @@ class Linter:
             if progress is not None:
                 progress(n, len(unique))
         self.prepared = True
+        if self._cache_entries is not None:
+            self._store_index(self._cache_entries)
+            self._cache_entries = None
         return problems
+
+    def _prepare_tree(self) -> List[Path]:
+        """Index-root files still to read; the rest come from the cache."""
+        direct: List[Tuple[str, str]] = []  # index roots that are files: always indexed
+        walked: List[Tuple[str, str]] = []  # files under index-root folders: prefiltered
+        skipped = False
+        for sub in self.data.index_roots:
+            top = self.root / sub
+            if any(w == "" or sub == w or sub.startswith(w + "/") for w in self._walked):
+                skipped = True  # linted in this run anyway
+                continue
+            if top.is_dir():
+                for path, rel in list_files(top, sub, self.data.suffixes, self.classifier.sets["exclude"].matches):
+                    self._relpaths[path] = rel
+                    walked.append((path, rel))
+            elif top.is_file():
+                direct.append((str(top), sub))
+        stored = self.cache.section("index").get("files", {}) if self.cache else {}
+        entries: Dict[str, list] = {}
+        fresh: List[Tuple[str, str, Optional[list]]] = []
+        for path, rel in direct + walked:
+            sig = cache.signature(path) if self.cache else None
+            entry = stored.get(rel)
+            if sig is not None and isinstance(entry, list) and len(entry) == 4 and entry[0] == sig:
+                self._restore(rel, entry)
+                entries[rel] = entry
+            else:
+                fresh.append((path, rel, sig))
+        is_direct = {path for path, _rel in direct}
+        hits = {str(p) for p in prefilter([p for p, _r, _s in fresh if p not in is_direct], self.data.prefilter)}
+        todo = []
+        for path, rel, sig in fresh:
+            hit = path in hits or path in is_direct
+            if hit:
+                todo.append(Path(path))
+            if sig is not None:
+                entries[rel] = [sig, hit]  # definitions are added once indexed
+        if self.cache is not None and not skipped and (fresh or set(stored) != set(entries)):
+            self._cache_entries = entries
+        return todo
+
+    def _restore(self, relpath: str, entry: list) -> None:
+        """Index a file from its cache entry: [signature, hit, definitions, evidence]."""
+        _sig, hit, defs, evidence = entry
+        if not hit:
+            return  # names no Hyper-V thing: never indexed
+        self.index.set_file(
+            relpath,
+            [Definition(n, relpath, line, col, kind, value, frozenset(arches)) for n, line, col, kind, value, arches in defs],
+        )
+        self._evidence[relpath] = Counter({(scheme, what): count for scheme, what, count in evidence})
+        self._tree_paths.add(relpath)
+
+    def _store_index(self, entries: Dict[str, list]) -> None:
+        """Complete the fresh entries with what indexing found, and save the cache."""
+        assert self.cache is not None
+        for rel, entry in entries.items():
+            if len(entry) == 2:
+                defs = self.index.file_definitions(rel) if entry[1] else []
+                evidence = self._evidence.get(rel, Counter()) if entry[1] else Counter()
+                entry += [
+                    [[d.name, d.line, d.column, d.kind, d.value, sorted(d.arches)] for d in defs],
+                    [[scheme, what, count] for (scheme, what), count in evidence.items()],
+                ]
+        self.cache.store("index", {"files": entries})
+
+    def save_cache(self) -> None:
+        """Write what this run learnt about the tree (index, Kconfig) to the tree cache."""
+        if self.cache is not None:
+            self.cache.save()
 
     def set_overlay(self, relpath: str, text: Optional[str]) -> None:
         """Use ``text`` for ``relpath`` instead of the disk (None: back to the disk)."""
@@ -399,6 +473,7 @@ class Linter:
             if progress is not None:
                 progress(n, len(texts))
         result.findings.sort(key=Finding.sort_key)
+        self.save_cache()
         return result
 
     def scanned_paths(self) -> List[str]:

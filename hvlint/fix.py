@@ -14,14 +14,10 @@ from __future__ import annotations
 import argparse
 from dataclasses import replace
 from pathlib import Path
-from typing import IO, List, Optional
+from typing import IO, TYPE_CHECKING, List, Optional
 
-from hvlint import fix_data
-from hvlint.fix_diff import tree_diff
-from hvlint.fix_plan import Options, Plan, Planner
-from hvlint.fix_tree import TreeFiles
-from hvlint.fix_verify import verify
-from hvlint.fix_write import FileChange, WriteError, write_changes
+if TYPE_CHECKING:  # the fix modules load only for --diff/--fix: a lint run starts faster
+    from hvlint.fix_plan import Plan
 
 
 class FixError(Exception):
@@ -67,6 +63,8 @@ def run(args: argparse.Namespace, settings, stdin: IO, stdout: IO, stderr: IO) -
             stderr.write("hvlint: error: --fix-comments and --only need --diff or --fix\n")
             return 2
         return None
+    from hvlint.fix_write import WriteError
+
     try:
         return _run(args, settings, stdout, stderr)
     except (FixError, WriteError) as exc:
@@ -111,7 +109,13 @@ def _resolve_targets(args: argparse.Namespace) -> tuple:
 
 
 def _run(args: argparse.Namespace, settings, stdout: IO, stderr: IO) -> int:
+    from hvlint import fix_data
     from hvlint.engine import Linter
+    from hvlint.fix_diff import tree_diff
+    from hvlint.fix_plan import Options, Planner
+    from hvlint.fix_tree import TreeFiles
+    from hvlint.fix_verify import verify
+    from hvlint.fix_write import FileChange, write_changes
 
     root, targets = _resolve_targets(args)
     linter = Linter(settings, root)

@@ -523,6 +523,7 @@ def _verbose(gate: SeriesGate, root: Optional[Path], stderr: IO) -> None:
     linter = gate.linter
     stderr.write(f"hvlint: root: {root or 'none (--no-tree or no kernel tree found)'}\n")
     stderr.write(f"hvlint: scheme: {linter.scheme.name} ({linter.scheme.reason})\n")
+    stderr.write(f"hvlint: tree cache: {linter.cache.describe() if linter.cache else 'off'}\n")
     hows = {
         "applied": "the patch applied to the tree",
         "in-tree": "the tree already holds the patch",
@@ -557,6 +558,7 @@ def run(args: argparse.Namespace, settings, stdin: IO, stdout: IO, stderr: IO) -
         for source in sources:
             for patch in source.patches:
                 gate.check(source, patch)
+        linter.save_cache()
     except (GateError, PatchError, gitrange.GitRangeError) as exc:
         stderr.write(f"hvlint: error: {exc}\n")
         return 2

@@ -61,6 +61,10 @@ class SymbolIndex:
             self._by_name = None
             self.generation += 1
 
+    def file_definitions(self, path: str) -> List[Definition]:
+        """What ``path`` defines (empty when nothing or unknown)."""
+        return list(self._by_file.get(path, ()))
+
     def files(self) -> List[str]:
         """Paths that contribute definitions."""
         return sorted(p for p, defs in self._by_file.items() if defs)

@@ -13,15 +13,31 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
+from hvlint.cache import Signature, TreeCache, signature
 from hvlint.tristate import ARCHES, Tri, tri_and, tri_not, tri_or
 
 _KTOKEN = re.compile(r"\s*(?:(&&|\|\||!=|=|!|\(|\))|\"[^\"]*\"|'[^']*'|([A-Za-z0-9_]+))")
 _OBJ_LINE = re.compile(r"^([A-Za-z0-9_-]+?)-(y|m|objs|\$\((?:[^()]|\([^()]*\))*\))\s*[:+]?=\s*(.*)$")
 _CONFIG_REF = re.compile(r"CONFIG_([A-Za-z0-9_]+)")
-_SOURCE = re.compile(r'^[ \t]*(source|rsource|osource|orsource)[ \t]+"([^"]+)"', re.M)
-_CONFIG_DEF = re.compile(r"^[ \t]*(?:menu)?config[ \t]+([A-Za-z0-9_]+)", re.M)
+# Keyword first, so re finds it by substring search (a leading ^[ \t]* costs 10x on the
+# tree's 5 MB of Kconfig); what stands before it on its line is checked after a match.
+_SOURCE = re.compile(r'source[ \t]+"([^"]+)"')
+_SOURCE_LEAD = ("", "r", "o", "or")
+_CONFIG_DEF = re.compile(r"config[ \t]+([A-Za-z0-9_]+)")
+_CONFIG_LEAD = ("", "menu")
 # Kconfig symbols that are never set for a real build of another arch.
 _NEVER = {"COMPILE_TEST"}
+
+
+def _keyword_lines(text: str, pattern: "re.Pattern[str]", leads: Tuple[str, ...]) -> List[Tuple[str, str]]:
+    """(lead, group 1) of each match of ``pattern`` that starts a line after blanks and one
+    of ``leads`` (``menu`` of ``menuconfig``, ``r`` of ``rsource``)."""
+    found = []
+    for m in pattern.finditer(text):
+        lead = text[text.rfind("\n", 0, m.start()) + 1 : m.start()].lstrip(" \t")
+        if lead in leads:
+            found.append((lead, m.group(1)))
+    return found
 
 
 @dataclass
@@ -34,16 +50,25 @@ class _Symbol:
 class Kconfig:
     """The tree's Kconfig symbols, evaluated per arch."""
 
-    def __init__(self, root: Path, arch_symbols: Dict[str, Tuple[str, ...]]) -> None:
+    def __init__(
+        self, root: Path, arch_symbols: Dict[str, Tuple[str, ...]], cache: Optional[TreeCache] = None
+    ) -> None:
         self.root = root
         self.arch_symbols = arch_symbols
+        self.cache = cache
         self._symbols: Dict[str, _Symbol] = {}
-        self._where: Optional[Dict[str, List[str]]] = None
+        self._where: Optional[Dict[str, List[int]]] = None  # symbol -> indexes into _files
+        self._files: List[str] = []
         self._texts: Dict[str, str] = {}
+        self._signatures: Dict[str, Optional[Signature]] = {}
+        self._globs: Dict[str, List[str]] = {}
+        self._missing: List[str] = []  # sourced but absent (osource): must stay absent
+        self._walked = False
+        self._stored: Optional[dict] = None  # the cache section, when this tree's is kept
         self._parsed: set = set()
         self._memo: Dict[Tuple[str, str], Tri] = {}
 
-    def _load(self) -> Dict[str, List[str]]:
+    def _load(self) -> Dict[str, List[int]]:
         """Read the Kconfig files once and note which files define which symbols.
 
         The files are found the way kconfig finds them, by following ``source`` from the
@@ -52,24 +77,83 @@ class Kconfig:
         parsed only when one of their symbols is asked about.
         """
         if self._where is None:
+            if self._from_cache():
+                return self._where
             self._where = {}
             if (self.root / "Kconfig").is_file():
                 self._follow_sources("Kconfig")
             else:
                 self._walk_all()
+                self._walked = True
+            self._store_where()
         return self._where
 
+    def _from_cache(self) -> bool:
+        """Take the file list, the symbol map and the files parsed so far from the last
+        run's cache, when no Kconfig file changed (or appeared where ``osource`` looks)."""
+        stored = self.cache.section("kconfig") if self.cache else {}
+        files, where, globs = stored.get("files"), stored.get("where"), stored.get("globs")
+        missing, parsed = stored.get("missing"), stored.get("parsed")
+        if not all(isinstance(v, t) for v, t in ((files, list), (where, dict), (globs, dict), (missing, list), (parsed, dict))):
+            return False
+        base = str(self.root) + os.sep
+        for rel, sig in files:
+            if signature(base + rel) != sig:
+                return False
+        if any(os.path.lexists(base + rel) for rel in missing):
+            return False
+        for pattern, found in globs.items():
+            if self._glob(pattern) != found:
+                return False
+        self._files = [rel for rel, _sig in files]
+        self._where = where
+        self._stored = stored
+        for rel, entries in parsed.items():
+            self._parsed.add(rel)
+            self._add_entries(rel, entries)
+        return True
+
+    def _store_where(self) -> None:
+        if self.cache is None or self._walked or None in self._signatures.values():
+            return  # a walk finds new files no signature tells of; a file too fresh to trust
+        self._stored = {
+            "files": [[rel, sig] for rel, sig in self._signatures.items()],
+            "globs": self._globs,
+            "missing": sorted(set(self._missing)),
+            "where": self._where,
+            "parsed": {},
+        }
+        self.cache.store("kconfig", self._stored)
+
+    def _text(self, rel: str) -> str:
+        if rel not in self._texts:
+            try:
+                self._texts[rel] = (self.root / rel).read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                self._texts[rel] = ""
+        return self._texts[rel]
+
     def _add(self, rel: str) -> Optional[str]:
-        if rel in self._texts:
+        if rel in self._signatures:
             return None
+        path = str(self.root / rel)
+        sig = signature(path)  # before reading: a later change must not match it
         try:
-            text = (self.root / rel).read_text(encoding="utf-8", errors="replace")
+            with open(path, "rb") as fh:
+                text = fh.read().decode("utf-8", "replace")
         except OSError:
+            self._missing.append(rel)
             return None
+        self._signatures[rel] = sig
         self._texts[rel] = text
-        for name in _CONFIG_DEF.findall(text):
-            self._where.setdefault(name, []).append(rel)
+        self._files.append(rel)
+        at = len(self._files) - 1
+        for _lead, name in _keyword_lines(text, _CONFIG_DEF, _CONFIG_LEAD):
+            self._where.setdefault(name, []).append(at)
         return text
+
+    def _glob(self, pattern: str) -> List[str]:
+        return sorted(p.relative_to(self.root).as_posix() for p in self.root.glob(pattern))
 
     def _follow_sources(self, top: str) -> None:
         queue = [top]
@@ -78,15 +162,16 @@ class Kconfig:
             text = self._add(rel)
             if text is None:
                 continue
-            for kind, target in _SOURCE.findall(text):
-                if kind.startswith(("rsource", "orsource")):
+            for lead, target in _keyword_lines(text, _SOURCE, _SOURCE_LEAD):
+                if lead.endswith("r"):  # rsource, orsource: relative to this file
                     target = f"{rel.rpartition('/')[0]}/{target}".lstrip("/")
                 for arch in ("x86", "arm64"):
                     expanded = target.replace("$(SRCARCH)", arch).replace("$(HEADER_ARCH)", arch)
                     if "$(" in expanded or ".." in expanded.split("/"):
                         continue
                     if "*" in expanded or "?" in expanded:
-                        queue += sorted(p.relative_to(self.root).as_posix() for p in self.root.glob(expanded))
+                        self._globs[expanded] = self._glob(expanded)
+                        queue += self._globs[expanded]
                     else:
                         queue.append(expanded)
 
@@ -99,13 +184,26 @@ class Kconfig:
                     self._add((Path(dirpath) / fn).relative_to(self.root).as_posix())
 
     def _symbol(self, name: str) -> Optional[_Symbol]:
-        for rel in self._load().get(name, ()):
+        for at in self._load().get(name, ()):
+            rel = self._files[at]
             if rel not in self._parsed:
                 self._parsed.add(rel)
-                self._parse(rel, self._texts[rel])
+                entries = self._parse(rel, self._text(rel))
+                self._add_entries(rel, entries)
+                if self._stored is not None and self.cache is not None:
+                    self._stored["parsed"][rel] = entries
+                    self.cache.store("kconfig", self._stored)
         return self._symbols.get(name)
 
-    def _parse(self, rel: str, text: str) -> None:
+    def _add_entries(self, rel: str, entries: List[list]) -> None:
+        for name, expr, determinate, arch_dir, lineno in entries:
+            sym = self._symbols.setdefault(name, _Symbol())
+            sym.definitions.append((expr, determinate, arch_dir))
+            sym.locations.append(f"{rel}:{lineno}")
+
+    def _parse(self, rel: str, text: str) -> List[list]:
+        """Every ``config`` entry of one file: [name, condition, determinate, arch dir, line]."""
+        entries: List[list] = []
         arch_dir = None
         if rel.startswith("arch/"):
             arch_dir = next((a for a in ("x86", "arm64") if rel.startswith(f"arch/{a}/")), "other")
@@ -127,10 +225,8 @@ class Kconfig:
             determinate = not has_prompt and bool(defaults)
             if determinate:
                 parts.append("(" + ") || (".join(defaults) + ")")
-            sym = self._symbols.setdefault(name, _Symbol())
             expr = " && ".join(f"({p})" for p in parts) if parts else "y"
-            sym.definitions.append((expr, determinate, arch_dir))
-            sym.locations.append(f"{rel}:{lineno}")
+            entries.append([name, expr, determinate, arch_dir, lineno])
             current = None
 
         for lineno, raw in enumerate(lines, 1):
@@ -180,6 +276,7 @@ class Kconfig:
             elif current is not None and word == "prompt":
                 current = (current[0], current[1], current[2], True, current[4])
         finish()
+        return entries
 
     def value(self, name: str, arch: str, depth: int = 0) -> Tri:
         """Can ``name`` be enabled when building ``arch``? True/False/None (unknown)."""

@@ -229,7 +229,8 @@ def resolve_config_path(options: EditorOptions, root: Optional[Path]) -> Optiona
 def code_occurrences(text: str, name: str) -> List[Tuple[int, int]]:
     """Offsets (start, end) of ``name`` as a whole identifier in code (not comments, strings)."""
     code = blank(text).code
-    pattern = re.compile(r"(?<![A-Za-z0-9_])" + re.escape(name) + r"(?![A-Za-z0-9_])")
+    word = re.escape(name)  # the literal first: a leading lookbehind defeats re's fast search
+    pattern = re.compile(word + r"(?<![A-Za-z0-9_]" + word + r")(?![A-Za-z0-9_])")
     return [(m.start(), m.end()) for m in pattern.finditer(code)]
 
 

@@ -131,6 +131,7 @@ class Engine:
         for rel in list(self._buffers):
             if rel.endswith(".c") and self.tree.path_class(rel) == "neutral":
                 self.tree.build_arch(rel)
+        self.tree.save_cache()
 
     def activate(self) -> None:
         """Give the built index what the editor and the disk changed meanwhile; use it now on."""
@@ -298,7 +299,8 @@ def _grep_files(root: Path, name: str, suffixes: Sequence[str]) -> List[Path]:
             return []
         except (OSError, subprocess.SubprocessError) as exc:
             log.info("grep failed (%s); walking the tree", exc)
-    word = re.compile(rb"(?<![A-Za-z0-9_])" + re.escape(name.encode()) + rb"(?![A-Za-z0-9_])")
+    literal = re.escape(name.encode())  # first: a leading lookbehind defeats re's fast search
+    word = re.compile(literal + rb"(?<![A-Za-z0-9_]" + literal + rb")(?![A-Za-z0-9_])")
     found = []
     for folder, dirs, files in os.walk(root):
         dirs[:] = [d for d in dirs if d != ".git"]

@@ -206,6 +206,7 @@ def _run_staged(args: argparse.Namespace, settings, stdout: IO, stderr: IO) -> O
     blobs = gitrange.read_blobs([(change.post_rev, path) for path in sources], top)
     series.blobs = {("", path): text for (_, path), text in blobs.items()}
     series.check(gate.Source(name=change.label, patches=[patch]), patch)
+    linter.save_cache()
     return _report(args, settings, series, root, wanted, stdout, stderr)
 
 

@@ -14,12 +14,13 @@ from typing import Dict, FrozenSet, Iterable, Iterator, List, Optional, Tuple
 from hvlint.cond import ConditionEvaluator
 from hvlint.lexer import blank
 from hvlint.tristate import ALL_ARCHES, ARCHES, tri_and, tri_not, tri_or
+from hvlint.wordfind import Patterns, find_words, search_word, word_patterns
 
 _DIRECTIVE = re.compile(r"[ \t]*#[ \t]*([A-Za-z_]\w*)?")
 _DIRECTIVE_LINE = re.compile(r"^[ \t]*#", re.M)
 _DEFINE_HEAD = re.compile(r"[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)(\([^)]*\))?")
 _IDENT = re.compile(r"[A-Za-z_]\w*")
-_ENUM = re.compile(r"\benum\b(?:\s+[A-Za-z_]\w*)?\s*\{")
+_ENUM = re.compile(r"enum\b(?:\s+[A-Za-z_]\w*)?\s*\{")  # word start: wordfind.search_word
 # Matched on a stripped enum entry: "NAME" or "NAME = value" (linear: no lazy quantifier).
 _ENTRY = re.compile(r"([A-Za-z_]\w*)(?:\s*=\s*(.*))?\Z", re.S)
 _ARG_SCAN = re.compile(r"[()\[\]{},;]")
@@ -173,9 +174,10 @@ class ScannedFile:
             gid = self.states[gid].parent
         return list(reversed(chain))
 
-    def names_matching(self, pattern: "re.Pattern[str]") -> List[Tuple[str, int]]:
-        """(name, offset) of every match of ``pattern`` in ``body`` (code outside directives)."""
-        return [(m.group(), m.start()) for m in pattern.finditer(self.body)]
+    def names_matching(self, patterns: Patterns) -> List[Tuple[str, int]]:
+        """(name, offset) of every word that ``patterns`` (wordfind.word_patterns) match in
+        ``body`` (code outside directives), in text order."""
+        return [(m.group(), m.start()) for m in find_words(self.body, patterns)]
 
     def identifiers(self) -> Iterator[Tuple[str, int]]:
         """Every identifier in code outside directives (define bodies included), with offsets."""
@@ -201,9 +203,8 @@ class ScannedFile:
                 return [c for c in sites if c.name in wanted]
         if not wanted:
             return []
-        ordered = sorted(wanted, key=len, reverse=True)
-        pattern = re.compile(r"\b(" + "|".join(map(re.escape, ordered)) + r")\s*\(")
-        self._calls[wanted] = list(_scan_calls(self, pattern))
+        patterns = word_patterns(tuple(sorted(wanted)), r"\s*\(")
+        self._calls[wanted] = list(_scan_calls(self, patterns))
         return list(self._calls[wanted])
 
 
@@ -415,10 +416,10 @@ def split_arguments(text: str, pairs: Dict[int, int], open_pos: int) -> Tuple[in
     return close, spans
 
 
-def _scan_calls(sf: ScannedFile, pattern: "re.Pattern[str]") -> Iterator[CallSite]:
+def _scan_calls(sf: ScannedFile, patterns: Patterns) -> Iterator[CallSite]:
     text = sf.body
     define_spans = [(d.body_start, d.body_end) for d in sf.defines]
-    for m in pattern.finditer(text):
+    for m in find_words(text, patterns):
         name = m.group(1)
         open_pos = m.end() - 1
         idx = bisect.bisect_right(define_spans, (m.start(), len(text))) - 1
@@ -444,7 +445,7 @@ def _scan_enums(sf: ScannedFile) -> Iterator[EnumConstant]:
     text = sf.body
     pos = 0
     while True:
-        m = _ENUM.search(text, pos)
+        m = search_word(_ENUM, text, pos)
         if not m:
             return
         open_pos = m.end() - 1

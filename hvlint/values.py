@@ -11,8 +11,6 @@ import re
 from dataclasses import dataclass
 from typing import Dict, Optional, Tuple, Union
 
-from pycparser import c_ast, c_parser
-
 from hvlint.index import SymbolIndex
 
 # Kernel typedefs that appear in casts inside register definitions.
@@ -79,7 +77,7 @@ class Resolver:
 
     def __init__(self, index: SymbolIndex) -> None:
         self.index = index
-        self._parser = c_parser.CParser()
+        self._parser = None  # pycparser, loaded on the first expression that needs it
         self._cache: Dict[Tuple[str, str], Result] = {}
         self._expr_cache: Dict[str, object] = {}
         self._generation = -1
@@ -139,6 +137,10 @@ class Resolver:
                 raise _Fail("empty definition")
             if len(text) > _MAX_TEXT:
                 raise _Fail("definition too long to evaluate")
+            if self._parser is None:
+                from pycparser import c_parser
+
+                self._parser = c_parser.CParser()
             try:
                 ast = self._parser.parse(f"{_PRELUDE}int __hvlint_value = ({text});")
                 node = ast.ext[-1].init
@@ -159,6 +161,8 @@ class Resolver:
         return self._eval(self._parse(text), arch, chain, depth)
 
     def _eval(self, node: object, arch: str, chain: Tuple[str, ...], depth: int) -> int:
+        from pycparser import c_ast  # loaded already: nodes come from _parse
+
         ev = lambda n: self._eval(n, arch, chain, depth)  # noqa: E731
         if isinstance(node, c_ast.Constant):
             if node.type == "char":

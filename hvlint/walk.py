@@ -8,12 +8,10 @@ check runs on every core.
 
 from __future__ import annotations
 
-import multiprocessing as mp
 import os
 import re
 import stat
 import threading
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator, List, Optional, Sequence, Tuple, Union
@@ -103,6 +101,9 @@ def prefilter(paths: Sequence[Union[str, Path]], needles: Sequence[str], jobs: i
     jobs = jobs or os.cpu_count() or 1
     if jobs < 2 or len(names) < _PARALLEL_MIN_FILES:
         return [Path(p) for p in _prefilter_chunk((names, pattern))]
+    import multiprocessing as mp  # only a whole-tree walk needs a pool: keep start-up cheap
+    from concurrent.futures import ProcessPoolExecutor
+
     size = max(256, len(names) // (jobs * 8))
     chunks = [(names[i : i + size], pattern) for i in range(0, len(names), size)]
     # fork is the cheapest start, but forking a process that runs threads (the language

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
 from pathlib import Path
@@ -54,6 +55,21 @@ def lint_tree(root: Path, settings: Optional[Settings] = None, paths: Optional[l
         settings = load_settings(config if config.is_file() else None, data)
     linter = Linter(settings, root, data)
     return linter, linter.lint_paths(paths or [root])
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_tree_cache(tmp_path_factory: pytest.TempPathFactory):
+    """hvlint's tree cache goes to a folder of this test session, never ~/.cache (the
+    console scripts and tools the tests start inherit it)."""
+    saved = {k: os.environ.get(k) for k in ("HVLINT_CACHE_DIR", "HVLINT_NO_CACHE")}
+    os.environ["HVLINT_CACHE_DIR"] = str(tmp_path_factory.mktemp("hvlint-cache"))
+    os.environ.pop("HVLINT_NO_CACHE", None)
+    yield
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
 
 
 @pytest.fixture

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from typing import Dict, Iterator, Optional, Tuple
 
 from hvlint.checks.context import FileContext
 from hvlint.findings import Finding
 from hvlint.paths import glob_set
+from hvlint.wordfind import Patterns, word_patterns
 
 
 def x86_only_reason(ctx: FileContext, name: str, cache: Dict[str, Optional[str]]) -> Optional[str]:
@@ -29,18 +29,12 @@ def x86_only_reason(ctx: FileContext, name: str, cache: Dict[str, Optional[str]]
     return reason
 
 
-_PATTERNS: Dict[tuple, "re.Pattern[str]"] = {}
-
-
-def _candidates(ctx: FileContext) -> "re.Pattern[str]":
+def _candidates(ctx: FileContext) -> Patterns:
     """Only names that can be x86-only: the prefixes and accessors of rules/names.toml."""
     data = ctx.data
-    key = (data.x86_prefixes, data.indexed_prefixes, data.msr_accessors)
-    if key not in _PATTERNS:
-        prefixes = "|".join(map(re.escape, sorted(set(data.x86_prefixes + data.indexed_prefixes), key=len, reverse=True)))
-        accessors = "|".join(map(re.escape, sorted(data.msr_accessors, key=len, reverse=True)))
-        _PATTERNS[key] = re.compile(rf"\b(?:(?:{prefixes})\w*|(?:{accessors})\b)")
-    return _PATTERNS[key]
+    return word_patterns(data.x86_prefixes + data.indexed_prefixes, r"\w*") + word_patterns(
+        data.msr_accessors, r"\b"
+    )
 
 
 def _allowed(ctx: FileContext, name: str, is_definition: bool) -> bool:

@@ -8,11 +8,14 @@ from hvlint.checks.context import FileContext, definitions_of, identifiers_in
 from hvlint.checks.hv102 import x86_only_reason
 from hvlint.findings import Finding
 from hvlint.values import Resolved
+from hvlint.wordfind import word_patterns
 
 _PAIR = ("x86", "arm64")
 
 
 _COVERAGE_CACHE: dict = {}
+
+
 
 
 def _alias_coverage(ctx: FileContext) -> frozenset:
@@ -81,8 +84,8 @@ def check(ctx: FileContext) -> Iterator[Finding]:
     if coverage != frozenset(_PAIR):
         return  # the index cannot tell what each arch defines
     seen_defs = {d.offset for d in ctx.file.defines}
-    for name, offset in ctx.file.identifiers():
-        if not name.startswith(alias) or offset in seen_defs:
+    for name, offset in ctx.file.names_matching(word_patterns((alias,), r"\w*")):
+        if offset in seen_defs:
             continue
         line, _ = ctx.file.position(offset)
         if len(ctx.line_arches(line) & set(_PAIR)) < 2:
