@@ -60,27 +60,44 @@ def list_files(
                 continue
 
 
-def word_start_patterns(needles: Sequence[bytes]) -> List[Tuple[bytes, "re.Pattern[bytes]"]]:
-    """For each needle, a regex that finds it at the start of a word.
+Probe = Tuple[bytes, List[Tuple[bytes, "re.Pattern[bytes]"]]]
 
-    The literal comes first and the "no word byte before it" test after it, as a
-    lookbehind: the regex engine then scans for the literal at C speed, which matters on
-    the kernel's generated register headers (hundreds of MB full of ``..._HV_...``).
+
+def probes(needles: Sequence[bytes]) -> List[Probe]:
+    """The needles grouped by their first two bytes, each group under its common prefix.
+
+    A file without a Hyper-V name (nearly all of a kernel tree) costs one substring search
+    per group, not one per needle: ``HV_``, ``HVCALL_`` and ``HVMSG_`` share the probe
+    ``HV``. Each needle's regex finds it at the start of a word with the literal first and
+    the "no word byte before it" test after it, as a lookbehind, so the regex engine scans
+    for the literal at C speed (the kernel's generated register headers hold hundreds of
+    MB full of ``..._HV_...``).
     """
-    return [(n, re.compile(re.escape(n) + rb"(?<![A-Za-z0-9_]" + re.escape(n) + rb")")) for n in needles]
+    groups: dict = {}
+    for needle in needles:
+        groups.setdefault(needle[:2], []).append(needle)
+    out = []
+    for group in groups.values():
+        probe = bytes(os.path.commonprefix(group))
+        patterns = [(n, re.compile(re.escape(n) + rb"(?<![A-Za-z0-9_]" + re.escape(n) + rb")")) for n in group]
+        out.append((probe, patterns))
+    return out
 
 
-def mentions(data: bytes, patterns: Sequence[Tuple[bytes, "re.Pattern[bytes]"]]) -> bool:
+def mentions(data: bytes, groups: Sequence[Probe]) -> bool:
     """True when a needle starts a word somewhere in ``data`` (``HV_`` yes, ``DCHV_`` no)."""
-    for needle, pattern in patterns:
-        if needle in data and (data.startswith(needle) or pattern.search(data)):
-            return True
+    for probe, patterns in groups:
+        if probe not in data:
+            continue
+        for needle, pattern in patterns:
+            if needle in data and (data.startswith(needle) or pattern.search(data)):
+                return True
     return False
 
 
 def _prefilter_chunk(args: Tuple[List[str], Tuple[bytes, ...]]) -> List[str]:
     paths, needles = args
-    patterns = word_start_patterns(needles)
+    groups = probes(needles)
     hits = []
     for p in paths:
         try:
@@ -89,7 +106,7 @@ def _prefilter_chunk(args: Tuple[List[str], Tuple[bytes, ...]]) -> List[str]:
         except OSError:
             hits.append(p)  # let the reader report it
             continue
-        if mentions(data, patterns):
+        if mentions(data, groups):
             hits.append(p)
     return hits
 
