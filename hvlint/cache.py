@@ -62,8 +62,16 @@ def _code_stamp(package: Path) -> List[list]:
     return stamp
 
 
+def _digest(body: bytes) -> str:
+    return hashlib.blake2b(body, digest_size=16).hexdigest()
+
+
 class TreeCache:
-    """One tree's cache file: named sections of JSON data, saved atomically when changed."""
+    """One tree's cache file: named sections of JSON data, saved atomically when changed.
+
+    The file is a header line (the key and a digest of the rest) and the sections as JSON;
+    a file whose digest does not match is not used.
+    """
 
     def __init__(self, file: Path, key: str) -> None:
         self.file = file
@@ -75,13 +83,20 @@ class TreeCache:
         self._read()
 
     def _read(self) -> None:
+        """Load the sections when the header line names this key and the body's digest."""
         try:
-            with open(self.file, encoding="utf-8") as fh:
-                stored = json.load(fh)
+            with open(self.file, "rb") as fh:
+                header, _, body = fh.read().partition(b"\n")
+            stored = json.loads(header)
+            if not (isinstance(stored, dict) and stored.get("key") == self.key):
+                return
+            if stored.get("digest") != _digest(body):
+                return  # cut short or changed by something else: start afresh
+            sections = json.loads(body)
         except (OSError, ValueError):
             return
-        if isinstance(stored, dict) and stored.get("key") == self.key and isinstance(stored.get("sections"), dict):
-            self._sections = stored["sections"]
+        if isinstance(sections, dict):
+            self._sections = sections
             self.loaded = True
 
     def describe(self) -> str:
@@ -108,9 +123,11 @@ class TreeCache:
             self.file.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.file.parent, prefix=".tmp-", suffix=".json")
             try:
-                with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                    # dumps, not dump: only the one-shot encoder is the fast C one
-                    fh.write(json.dumps({"key": self.key, "sections": self._sections}, separators=(",", ":")))
+                # dumps, not dump: only the one-shot encoder is the fast C one
+                body = json.dumps(self._sections, separators=(",", ":")).encode("utf-8")
+                header = json.dumps({"key": self.key, "digest": _digest(body)}).encode("utf-8")
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(header + b"\n" + body)
                 os.replace(tmp, self.file)
                 self.written = True
             except BaseException:

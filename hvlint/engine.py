@@ -271,8 +271,7 @@ class Linter:
         for path, rel in direct + walked:
             sig = cache.signature(path) if self.cache else None
             entry = stored.get(rel)
-            if sig is not None and isinstance(entry, list) and len(entry) == 4 and entry[0] == sig:
-                self._restore(rel, entry)
+            if sig is not None and isinstance(entry, list) and len(entry) == 4 and entry[0] == sig and self._restore(rel, entry):
                 entries[rel] = entry
             else:
                 fresh.append((path, rel, sig))
@@ -289,17 +288,21 @@ class Linter:
             self._cache_entries = entries
         return todo
 
-    def _restore(self, relpath: str, entry: list) -> None:
-        """Index a file from its cache entry: [signature, hit, definitions, evidence]."""
+    def _restore(self, relpath: str, entry: list) -> bool:
+        """Index a file from its cache entry: [signature, hit, definitions, evidence].
+        False (nothing indexed) when the entry is not of that shape."""
         _sig, hit, defs, evidence = entry
         if not hit:
-            return  # names no Hyper-V thing: never indexed
-        self.index.set_file(
-            relpath,
-            [Definition(n, relpath, line, col, kind, value, frozenset(arches)) for n, line, col, kind, value, arches in defs],
-        )
-        self._evidence[relpath] = Counter({(scheme, what): count for scheme, what, count in evidence})
+            return True  # names no Hyper-V thing: never indexed
+        try:
+            restored = [Definition(n, relpath, line, col, kind, value, frozenset(arches)) for n, line, col, kind, value, arches in defs]
+            counts = Counter({(scheme, what): count for scheme, what, count in evidence})
+        except (TypeError, ValueError):
+            return False
+        self.index.set_file(relpath, restored)
+        self._evidence[relpath] = counts
         self._tree_paths.add(relpath)
+        return True
 
     def _store_index(self, entries: Dict[str, list]) -> None:
         """Complete the fresh entries with what indexing found, and save the cache."""

@@ -8,6 +8,7 @@ the last two seconds, since a second change within the same clock tick would not
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import time
@@ -103,9 +104,20 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> List[str]:
 
 
 def stored(cache_dir: Path) -> Dict:
+    """The sections of the one cache file (a header line, then the sections as JSON)."""
     files = list(cache_dir.glob("tree-*.json"))
     assert len(files) == 1, files
-    return json.loads(files[0].read_text(encoding="utf-8"))["sections"]
+    header, body = files[0].read_bytes().split(b"\n", 1)
+    assert json.loads(header)["digest"] == hashlib.blake2b(body, digest_size=16).hexdigest()
+    return json.loads(body)
+
+
+def rewrite(cache_file: Path, sections: Dict) -> None:
+    """Store other sections under a valid header, as if hvlint had written them."""
+    header = json.loads(cache_file.read_bytes().split(b"\n", 1)[0])
+    body = json.dumps(sections).encode()
+    header["digest"] = hashlib.blake2b(body, digest_size=16).hexdigest()
+    cache_file.write_bytes(json.dumps(header).encode() + b"\n" + body)
 
 
 def test_second_run_takes_the_index_from_the_cache(tree, cache_dir, monkeypatch) -> None:
@@ -195,10 +207,19 @@ def test_a_damaged_cache_is_ignored_and_replaced(tree, cache_dir) -> None:
     settle(root)
     first = lint(root)
     (cache_file,) = cache_dir.glob("tree-*.json")
-    for damage in (b"{not json", b'{"key": 1, "sections": []}', b"\xff\xfe\x00", b""):
+    good = cache_file.read_bytes()
+    header, body = good.split(b"\n", 1)
+    for damage in (
+        b"{not json",
+        b'{"key": 1}\n{}',
+        b"\xff\xfe\x00",
+        b"",
+        good[: len(good) // 2],  # cut short
+        header + b"\n" + body.replace(b"HV_DEPRECATING_AEOI_RECOMMENDED", b"HV_DEPRECATING_AEOI_RECOMMENDEX"),
+    ):
         cache_file.write_bytes(damage)
         assert lint(root) == first
-        assert json.loads(cache_file.read_text(encoding="utf-8"))["sections"]["index"]["files"]
+        assert stored(cache_dir)["index"]["files"]
 
 
 def test_entries_of_the_wrong_shape_are_not_trusted(tree, cache_dir) -> None:
@@ -206,11 +227,17 @@ def test_entries_of_the_wrong_shape_are_not_trusted(tree, cache_dir) -> None:
     settle(root)
     first = lint(root)
     (cache_file,) = cache_dir.glob("tree-*.json")
-    doc = json.loads(cache_file.read_text(encoding="utf-8"))
-    for entry in doc["sections"]["index"]["files"].values():
+    sections = stored(cache_dir)
+    for entry in sections["index"]["files"].values():
         del entry[2:]  # definitions and evidence gone
-    doc["sections"]["kconfig"]["files"] = "nonsense"
-    cache_file.write_text(json.dumps(doc), encoding="utf-8")
+    sections["kconfig"]["files"] = "nonsense"
+    rewrite(cache_file, sections)
+    assert lint(root) == first
+    sections = stored(cache_dir)
+    for entry in sections["index"]["files"].values():
+        if entry[2]:
+            entry[2] = [["HV_ONLY_A_NAME"]]  # a definition of the wrong shape
+    rewrite(cache_file, sections)
     assert lint(root) == first
 
 
