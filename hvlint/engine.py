@@ -338,6 +338,12 @@ class Linter:
             return
         self._overlay_scan(relpath, text)
 
+    def set_build_overlay(self, relpath: str, text: Optional[str]) -> None:
+        """Use ``text`` for a Makefile, Kbuild or Kconfig file (None: deleted) when deciding
+        which arch a file is built for (a patch that adds a file and its build rule)."""
+        if self.builds is not None:
+            self.builds.set_overlay(relpath, text)
+
     def _overlay_scan(self, relpath: str, text: str) -> ScannedFile:
         """``set_overlay`` that hands back the scan (one hash and one scan per keystroke)."""
         self._overlays[relpath] = text

@@ -22,6 +22,7 @@ from typing import IO, Dict, List, Optional, Sequence, Tuple
 
 from hvlint import gitrange, postimage, ruledata
 from hvlint.findings import Finding, PatchRef
+from hvlint.kconfig import is_build_file
 from hvlint.patches import AddedLine, NotAPatchError, Patch, PatchError, detect, read_series
 from hvlint.postimage import Image, PostImage
 
@@ -286,6 +287,10 @@ class SeriesGate:
         """Whether hvlint reads this path (a C source or header)."""
         return bool(path) and path.endswith(self.suffixes)  # type: ignore[union-attr]
 
+    def is_followed(self, path: Optional[str]) -> bool:
+        """A C file, or a build file (Makefile, Kbuild, Kconfig*) that classes C files."""
+        return self.is_source(path) or (bool(path) and is_build_file(path))  # type: ignore[arg-type]
+
     # -- pre-images ------------------------------------------------------------------
 
     def _tree_image(self, path: str) -> Optional[Image]:
@@ -312,16 +317,19 @@ class SeriesGate:
         for patch in patches:
             for fd in patch.files:
                 for path in (fd.old_path, fd.new_path):
-                    if self.is_source(path) and path not in first_touch:
+                    if self.is_followed(path) and path not in first_touch:
                         first_touch[path] = patch.commit or ""
-                if self.is_source(fd.new_path) and not fd.binary and patch.commit:
+                if self.is_followed(fd.new_path) and not fd.binary and patch.commit:
                     wanted.append((patch.commit, fd.new_path))  # type: ignore[arg-type]
         base = [(f"{commit}^", path) for path, commit in first_touch.items() if commit]
         self.blobs = gitrange.read_blobs(wanted + base, self.git_dir)
         for commit_parent, path in base:
             text = self.blobs.get((commit_parent, path))
             self.state[path] = postimage.split_lines(text or "")
-            self.dirty[path] = None
+            if is_build_file(path):
+                self.linter.set_build_overlay(path, text)
+            else:
+                self.dirty[path] = None
 
     # -- one patch -------------------------------------------------------------------
 
@@ -344,10 +352,24 @@ class SeriesGate:
             self.linter.set_overlay(path, self.state[path].text())
         self.dirty.clear()
 
+    def _update_build_file(self, patch: Patch, fd) -> None:
+        """A patch's Makefile, Kbuild or Kconfig change: later files are classed with it."""
+        if fd.old_path and fd.old_path != fd.new_path and is_build_file(fd.old_path):
+            self.state[fd.old_path] = Image([], True)
+            self.linter.set_build_overlay(fd.old_path, None)  # deleted, or renamed away
+        if fd.new_path and is_build_file(fd.new_path) and not fd.binary:
+            post = self._post_image(patch, fd)
+            if post.overlay.exact:  # a Makefile rebuilt from its hunks alone would lose rules
+                self.state[fd.new_path] = post.overlay
+                self.linter.set_build_overlay(fd.new_path, post.overlay.text())
+
     def _update(self, patch: Patch) -> List[Tuple[str, PostImage]]:
         """Build the post-images of one patch; return the C files it adds lines to."""
         touched: List[Tuple[str, PostImage]] = []
         for fd in patch.files:
+            if is_build_file(fd.old_path or "") or is_build_file(fd.new_path or ""):
+                self._update_build_file(patch, fd)
+                continue
             post = None
             if self.is_source(fd.new_path) and not fd.binary:
                 post = self._post_image(patch, fd)

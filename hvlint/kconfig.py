@@ -40,6 +40,12 @@ def _keyword_lines(text: str, pattern: "re.Pattern[str]", leads: Tuple[str, ...]
     return found
 
 
+def is_build_file(relpath: str) -> bool:
+    """A file that decides what the tree builds for which arch: Makefile, Kbuild, Kconfig*."""
+    name = relpath.rpartition("/")[2]
+    return name in ("Makefile", "Kbuild") or name.startswith("Kconfig")
+
+
 @dataclass
 class _Symbol:
     # One entry per definition: (AND-expression, value is determinate, arch of its arch/ dir)
@@ -56,6 +62,11 @@ class Kconfig:
         self.root = root
         self.arch_symbols = arch_symbols
         self.cache = cache
+        self._overlays: Dict[str, Optional[str]] = {}  # a patch's Kconfig files (None: deleted)
+        self._reset()
+
+    def _reset(self) -> None:
+        """Forget everything read or derived (the files are read again when asked)."""
         self._symbols: Dict[str, _Symbol] = {}
         self._where: Optional[Dict[str, List[int]]] = None  # symbol -> indexes into _files
         self._files: List[str] = []
@@ -77,7 +88,7 @@ class Kconfig:
         parsed only when one of their symbols is asked about.
         """
         if self._where is None:
-            if self._from_cache():
+            if not self._overlays and self._from_cache():
                 return self._where
             self._where = {}
             if (self.root / "Kconfig").is_file():
@@ -125,7 +136,17 @@ class Kconfig:
         }
         self.cache.store("kconfig", self._stored)
 
+    def set_overlay(self, rel: str, text: Optional[str]) -> None:
+        """Use ``text`` for the Kconfig file ``rel`` instead of the disk (None: deleted).
+
+        Everything is derived again from the files, overlays first; nothing is stored in
+        the tree cache while an overlay is in force (its files are not the disk's)."""
+        self._overlays[rel] = text
+        self._reset()
+
     def _text(self, rel: str) -> str:
+        if rel in self._overlays:
+            return self._overlays[rel] or ""
         if rel not in self._texts:
             try:
                 self._texts[rel] = (self.root / rel).read_text(encoding="utf-8", errors="replace")
@@ -139,8 +160,13 @@ class Kconfig:
         path = str(self.root / rel)
         sig = signature(path)  # before reading: a later change must not match it
         try:
-            with open(path, "rb") as fh:
-                text = fh.read().decode("utf-8", "replace")
+            if rel in self._overlays:
+                text, sig = self._overlays[rel], None  # None: never stored
+                if text is None:
+                    raise FileNotFoundError(rel)
+            else:
+                with open(path, "rb") as fh:
+                    text = fh.read().decode("utf-8", "replace")
         except OSError:
             self._missing.append(rel)
             return None
@@ -377,6 +403,18 @@ class BuildClasses:
         self.kconfig = kconfig
         self._makefiles: Dict[str, List[Tuple[str, str, int]]] = {}
         self._cache: Dict[str, Optional[Tuple[str, str]]] = {}
+        self._overlays: Dict[str, Optional[str]] = {}
+
+    def set_overlay(self, relpath: str, text: Optional[str]) -> None:
+        """Use ``text`` for a Makefile, Kbuild or Kconfig file instead of the disk (None:
+        the file is deleted): a patch series that adds a file and the build rule for it is
+        judged with its own rule."""
+        if relpath.rpartition("/")[2].startswith("Kconfig"):
+            self.kconfig.set_overlay(relpath, text)
+        else:
+            self._overlays[relpath] = text
+            self._makefiles.pop(relpath.rpartition("/")[0], None)
+        self._cache.clear()
 
     def arch_of(self, relpath: str) -> Optional[Tuple[str, str]]:
         """(arch, reason) when ``relpath`` is only built for one arch, else None."""
@@ -404,9 +442,14 @@ class BuildClasses:
         if directory not in self._makefiles:
             rules: List[Tuple[str, str, int]] = []
             for name in ("Makefile", "Kbuild"):
-                path = self.root / directory / name
+                rel = f"{directory}/{name}" if directory else name
                 try:
-                    text = path.read_text(encoding="utf-8", errors="replace")
+                    if rel in self._overlays:
+                        text = self._overlays[rel]
+                        if text is None:
+                            continue
+                    else:
+                        text = (self.root / rel).read_text(encoding="utf-8", errors="replace")
                 except OSError:
                     continue
                 logical = text.replace("\\\n", " ").split("\n")
