@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass
 from typing import List, Tuple
 
-_START = re.compile(r"/[/*]|[\"']")
 _STRING = re.compile(r'"(?:[^"\\\n]|\\(?:.|\n))*"?')
 _CHAR = re.compile(r"'(?:[^'\\\n]|\\(?:.|\n))*'?")
 # A // comment runs to the end of the line, continued by a trailing backslash.
@@ -41,15 +40,24 @@ def blank(text: str) -> Blanked:
     unterminated = -1
     pos = 0
     n = len(text)
-    while pos < n:
-        m = _START.search(text, pos)
-        if not m:
+    find = text.find
+    # The next "/", '"' and "'" at or after pos, each found by a C-speed substring search
+    # (a regex for all three would test every character in Python's regex engine).
+    slash, dquote, squote = find("/"), find('"'), find("'")
+    while True:
+        while slash >= 0 and (slash < pos or text[slash + 1 : slash + 2] not in ("/", "*")):
+            slash = find("/", max(pos, slash + 1))  # division, or behind us: the next one
+        if 0 <= dquote < pos:
+            dquote = find('"', pos)
+        if 0 <= squote < pos:
+            squote = find("'", pos)
+        start = min((at for at in (slash, dquote, squote) if at >= 0), default=-1)
+        if start < 0:
             break
-        start = m.start()
         pieces.append(text[pos:start])
-        tok = m.group()
+        tok = text[start : start + 2] if start == slash else text[start]
         if tok == "/*":
-            end = text.find("*/", start + 2)
+            end = find("*/", start + 2)
             if end < 0:
                 end = n
                 unterminated = start

