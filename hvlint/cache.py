@@ -18,8 +18,11 @@ import json
 import os
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from hvlint.index import Definition
 
 FORMAT = 1
 # A file modified this recently may change again within the same timestamp tick.
@@ -60,6 +63,31 @@ def _code_stamp(package: Path) -> List[list]:
                 st = os.stat(os.path.join(dirpath, name))
                 stamp.append([os.path.join(dirpath, name), st.st_size, st.st_mtime_ns])
     return stamp
+
+
+def index_entry(sig: Signature, hit: bool, defs: Sequence[Definition], evidence: Counter) -> list:
+    """The cache entry of one indexed file: [signature, named Hyper-V things, definitions,
+    scheme evidence]."""
+    return [
+        sig,
+        hit,
+        [[d.name, d.line, d.column, d.kind, d.value, sorted(d.arches)] for d in defs],
+        [[scheme, what, count] for (scheme, what), count in evidence.items()],
+    ]
+
+
+def read_index_entry(relpath: str, entry: object, sig: Signature) -> Optional[Tuple[bool, List[Definition], Counter]]:
+    """(named Hyper-V things, definitions, scheme evidence) from a cache entry, or None when
+    the entry is missing, of another shape, or for a file that no longer has ``sig``."""
+    if not (isinstance(entry, list) and len(entry) == 4 and entry[0] == sig):
+        return None
+    _sig, hit, defs, evidence = entry
+    try:
+        restored = [Definition(n, relpath, line, col, kind, value, frozenset(arches)) for n, line, col, kind, value, arches in defs]
+        counts = Counter({(scheme, what): count for scheme, what, count in evidence})
+    except (TypeError, ValueError):
+        return None
+    return bool(hit), restored, counts
 
 
 def _digest(body: bytes) -> str:

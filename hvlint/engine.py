@@ -270,11 +270,16 @@ class Linter:
         fresh: List[Tuple[str, str, Optional[list]]] = []
         for path, rel in direct + walked:
             sig = cache.signature(path) if self.cache else None
-            entry = stored.get(rel)
-            if sig is not None and isinstance(entry, list) and len(entry) == 4 and entry[0] == sig and self._restore(rel, entry):
-                entries[rel] = entry
-            else:
+            found = cache.read_index_entry(rel, stored.get(rel), sig) if sig is not None else None
+            if found is None:
                 fresh.append((path, rel, sig))
+                continue
+            hit, defs, evidence = found
+            if hit:
+                self.index.set_file(rel, defs)
+                self._evidence[rel] = evidence
+                self._tree_paths.add(rel)
+            entries[rel] = stored[rel]
         is_direct = {path for path, _rel in direct}
         hits = {str(p) for p in prefilter([p for p, _r, _s in fresh if p not in is_direct], self.data.prefilter)}
         todo = []
@@ -283,38 +288,19 @@ class Linter:
             if hit:
                 todo.append(Path(path))
             if sig is not None:
-                entries[rel] = [sig, hit]  # definitions are added once indexed
+                entries[rel] = [sig, hit]  # completed by _store_index once indexed
         if self.cache is not None and not skipped and (fresh or set(stored) != set(entries)):
             self._cache_entries = entries
         return todo
 
-    def _restore(self, relpath: str, entry: list) -> bool:
-        """Index a file from its cache entry: [signature, hit, definitions, evidence].
-        False (nothing indexed) when the entry is not of that shape."""
-        _sig, hit, defs, evidence = entry
-        if not hit:
-            return True  # names no Hyper-V thing: never indexed
-        try:
-            restored = [Definition(n, relpath, line, col, kind, value, frozenset(arches)) for n, line, col, kind, value, arches in defs]
-            counts = Counter({(scheme, what): count for scheme, what, count in evidence})
-        except (TypeError, ValueError):
-            return False
-        self.index.set_file(relpath, restored)
-        self._evidence[relpath] = counts
-        self._tree_paths.add(relpath)
-        return True
-
     def _store_index(self, entries: Dict[str, list]) -> None:
-        """Complete the fresh entries with what indexing found, and save the cache."""
+        """Complete the fresh entries with what indexing found; saved by save_cache()."""
         assert self.cache is not None
         for rel, entry in entries.items():
             if len(entry) == 2:
-                defs = self.index.file_definitions(rel) if entry[1] else []
-                evidence = self._evidence.get(rel, Counter()) if entry[1] else Counter()
-                entry += [
-                    [[d.name, d.line, d.column, d.kind, d.value, sorted(d.arches)] for d in defs],
-                    [[scheme, what, count] for (scheme, what), count in evidence.items()],
-                ]
+                sig, hit = entry
+                defs = self.index.file_definitions(rel) if hit else []
+                entries[rel] = cache.index_entry(sig, hit, defs, self._evidence.get(rel, Counter()) if hit else Counter())
         self.cache.store("index", {"files": entries})
 
     def save_cache(self) -> None:
