@@ -362,6 +362,9 @@ class SeriesGate:
             if post.overlay.exact:  # a Makefile rebuilt from its hunks alone would lose rules
                 self.state[fd.new_path] = post.overlay
                 self.linter.set_build_overlay(fd.new_path, post.overlay.text())
+                self.outcome.how[fd.new_path] = post.how
+            else:
+                self.outcome.how[fd.new_path] = "build-sparse"
 
     def _update(self, patch: Patch) -> List[Tuple[str, PostImage]]:
         """Build the post-images of one patch; return the C files it adds lines to."""
@@ -551,6 +554,7 @@ def _verbose(gate: SeriesGate, root: Optional[Path], stderr: IO) -> None:
         "in-tree": "the tree already holds the patch",
         "sparse": "rebuilt from the hunks alone",
         "given": "read from git",
+        "build-sparse": "could not be applied to the tree; the tree's file classes the others",
     }
     lines = [f"{path}: post-image {hows.get(how, how)}" for path, how in gate.outcome.how.items()]
     lines += [f"note: {note}" for note in gate.outcome.notes]
