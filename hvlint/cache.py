@@ -173,11 +173,10 @@ def open_for(root: Path, shaping: object) -> Optional[TreeCache]:
     """
     if os.environ.get(DISABLE_ENV, "") not in ("", "0"):
         return None
-    folder = cache_dir()
     root = root.resolve()
     try:
-        resolved = folder.resolve()
-    except OSError:
+        resolved = cache_dir().resolve()
+    except (OSError, RuntimeError):  # RuntimeError: no home folder to be found
         return None
     if resolved == root or root in resolved.parents:
         return None  # hvlint never writes into the tree it checks
@@ -187,4 +186,4 @@ def open_for(root: Path, shaping: object) -> Optional[TreeCache]:
         digest_size=16,
     ).hexdigest()
     name = hashlib.blake2b(str(root).encode("utf-8", "surrogateescape"), digest_size=10).hexdigest()
-    return TreeCache(folder / f"tree-{name}.json", key)
+    return TreeCache(resolved / f"tree-{name}.json", key)

@@ -250,6 +250,19 @@ def test_a_cache_that_cannot_be_written_costs_nothing(tree, tmp_path_factory, mo
     assert ("drivers/hv/hv.c", 6, "X86_NAME_IN_GENERIC") in lint(root)
 
 
+def test_no_home_folder_means_no_cache(tree, monkeypatch) -> None:
+    for name in ("HVLINT_CACHE_DIR", "XDG_CACHE_HOME", "HOME"):
+        monkeypatch.delenv(name, raising=False)
+
+    def nowhere() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(Path, "home", staticmethod(nowhere))
+    root = tree(FILES)
+    settle(root)
+    assert ("drivers/hv/hv.c", 6, "X86_NAME_IN_GENERIC") in lint(root)
+
+
 def test_never_in_the_tree(tree, monkeypatch) -> None:
     root = tree(FILES)
     settle(root)
