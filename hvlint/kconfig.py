@@ -88,7 +88,7 @@ class Kconfig:
         parsed only when one of their symbols is asked about.
         """
         if self._where is None:
-            if not self._overlays and self._from_cache():
+            if not self._overlays and self._cached():
                 return self._where
             self._where = {}
             if (self.root / "Kconfig").is_file():
@@ -98,6 +98,14 @@ class Kconfig:
                 self._walked = True
             self._store_where()
         return self._where
+
+    def _cached(self) -> bool:
+        """``_from_cache``, and a clean slate when the stored data is not of its shape."""
+        try:
+            return self._from_cache()
+        except (TypeError, ValueError, IndexError, AttributeError):
+            self._reset()
+            return False
 
     def _from_cache(self) -> bool:
         """Take the file list, the symbol map and the files parsed so far from the last

@@ -234,6 +234,11 @@ def test_entries_of_the_wrong_shape_are_not_trusted(tree, cache_dir) -> None:
     rewrite(cache_file, sections)
     assert lint(root) == first
     sections = stored(cache_dir)
+    sections["kconfig"]["files"][0] = "not a pair"
+    sections["kconfig"]["parsed"] = {"drivers/hv/Kconfig": [["HYPERV"]]}
+    rewrite(cache_file, sections)
+    assert lint(root) == first
+    sections = stored(cache_dir)
     for entry in sections["index"]["files"].values():
         if entry[2]:
             entry[2] = [["HV_ONLY_A_NAME"]]  # a definition of the wrong shape
