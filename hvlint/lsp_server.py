@@ -158,6 +158,7 @@ class Engine:
             self._buffers[rel] = text
         if rel is not None and self.ready and self.tree is not None:
             result = self.tree.lint_text(rel, text)
+            self.tree.save_cache()  # Kconfig read for this file's class (a no-op when nothing new)
         else:
             key = rel or (path.as_posix() if path is not None else name)
             result = self.bare.lint_text(key, text)
