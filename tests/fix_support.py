@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
+from git_support import clean_env, run_git
 from hvlint import ruledata
 from hvlint.config import load_settings
 from hvlint.engine import Linter
@@ -56,34 +57,14 @@ CASES: Dict[str, Case] = {
 
 def git_env(home: Path) -> Dict[str, str]:
     """git without user or system configuration."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    env.update(
-        HOME=str(home),
-        GIT_CONFIG_NOSYSTEM="1",
-        LANG="C.UTF-8",
-        GIT_AUTHOR_NAME="t",
-        GIT_AUTHOR_EMAIL="t@example.invalid",
-        GIT_COMMITTER_NAME="t",
-        GIT_COMMITTER_EMAIL="t@example.invalid",
-    )
-    return env
+    return clean_env(("t", "t@example.invalid"), HOME=str(home))
 
 
 def git(
     repo: Path, *args: str, stdin: bytes = b"", check: bool = True
 ) -> subprocess.CompletedProcess:
     """Run git in ``repo``."""
-    proc = subprocess.run(
-        ["git", *args],
-        cwd=repo,
-        env=git_env(repo.parent),
-        input=stdin,
-        capture_output=True,
-        check=False,
-    )
-    if check and proc.returncode:
-        raise AssertionError(f"git {' '.join(args)}: {proc.stderr.decode()}")
-    return proc
+    return run_git(repo, args, git_env(repo.parent), stdin, check)
 
 
 def checkout(tree: str, dest: Path) -> Path:

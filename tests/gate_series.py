@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
+from git_support import clean_env, run_git
 from hvlint import ruledata
 
 TREE = Path(__file__).parent / "data" / "gate" / "tree"
@@ -234,18 +235,12 @@ AUTHOR = ("Hyper-V Tester", "tester@example.invalid")
 def git_env(home: Path, fixed_dates: bool = True) -> Dict[str, str]:
     """An environment where git reads no user or system config (and, by default, dates are
     fixed, so commit ids are the same on every run). The console script's folder leads PATH."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    env.update(
+    env = clean_env(
+        AUTHOR,
         HOME=str(home),
         XDG_CONFIG_HOME=str(home / ".config"),
         XDG_CACHE_HOME=str(home / ".cache"),
-        GIT_CONFIG_NOSYSTEM="1",
-        GIT_AUTHOR_NAME=AUTHOR[0],
-        GIT_AUTHOR_EMAIL=AUTHOR[1],
-        GIT_COMMITTER_NAME=AUTHOR[0],
-        GIT_COMMITTER_EMAIL=AUTHOR[1],
-        LANG="C.UTF-8",
-        PATH=os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")]),
+        PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]),
     )
     if fixed_dates:
         env.update(
@@ -282,16 +277,7 @@ def run_hvlint(
 
 def git(repo: Path, *args: str, env: Optional[Dict[str, str]] = None, stdin: bytes = b"") -> str:
     """Run git in ``repo`` and return its stdout (fail the test on error)."""
-    proc = subprocess.run(
-        ["git", *args],
-        cwd=repo,
-        env=env or git_env(repo.parent),
-        input=stdin,
-        capture_output=True,
-        check=False,
-    )
-    if proc.returncode:
-        raise AssertionError(f"git {' '.join(args)} failed: {proc.stderr.decode()}")
+    proc = run_git(repo, args, env or git_env(repo.parent), stdin)
     return proc.stdout.decode("utf-8", "replace")
 
 

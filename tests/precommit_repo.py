@@ -12,10 +12,11 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
 from collections import Counter
 from pathlib import Path
 from typing import Dict, Optional
+
+from git_support import clean_env, run_git
 
 TREE = Path(__file__).parent / "data" / "precommit" / "tree"
 HV_C = "drivers/hv/hv.c"
@@ -63,32 +64,21 @@ TSC_USER_BOTH = TSC_USER.replace("{marker}", "")
 def git_env(home: Path, base: Optional[Dict[str, str]] = None) -> Dict[str, str]:
     """An environment where git and pre-commit see no user or system configuration and
     nothing from an outer git hook or pre-commit run."""
-    env = {
-        k: v for k, v in (base if base is not None else os.environ).items()
-        if not k.startswith(("GIT_", "PRE_COMMIT"))
-    }
     config = home / "gitconfig"
     if not config.exists():
         home.mkdir(parents=True, exist_ok=True)
         config.write_text("[init]\n\tdefaultBranch = main\n[advice]\n\tdetachedHead = false\n")
-    env.update(
+    return clean_env(
+        ("Hyper-V Dev", "hv@example.invalid"),
+        drop=("GIT_", "PRE_COMMIT"),
+        base=base,
         GIT_CONFIG_GLOBAL=str(config),
-        GIT_CONFIG_NOSYSTEM="1",
-        GIT_AUTHOR_NAME="Hyper-V Dev",
-        GIT_AUTHOR_EMAIL="hv@example.invalid",
-        GIT_COMMITTER_NAME="Hyper-V Dev",
-        GIT_COMMITTER_EMAIL="hv@example.invalid",
     )
-    return env
 
 
 def git(repo: Path, *args: str, env: Optional[Dict[str, str]] = None) -> str:
     """Run git in ``repo``; its stdout, or an assertion error with its stderr."""
-    proc = subprocess.run(
-        ["git", *args], cwd=repo, env=env, capture_output=True, text=True, check=False
-    )
-    assert proc.returncode == 0, f"git {' '.join(args)}: {proc.stderr}"
-    return proc.stdout
+    return run_git(repo, args, os.environ if env is None else env).stdout.decode("utf-8", "replace")
 
 
 def make_repo(path: Path, env: Optional[Dict[str, str]] = None) -> Path:
