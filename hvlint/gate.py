@@ -342,6 +342,8 @@ class SeriesGate:
             pre: Optional[Image] = Image([], True)
         elif fd.old_path in self.state:
             pre = self.state[fd.old_path]
+            if fd.status == "copied":  # hunks apply in place: the source keeps its lines
+                pre = Image(list(pre.lines), pre.exact, pre.missing_newline)
         else:
             pre = self._tree_image(fd.old_path)
         return postimage.build(pre, fd.hunks)
@@ -352,9 +354,16 @@ class SeriesGate:
             self.linter.set_overlay(path, self.state[path].text())
         self.dirty.clear()
 
+    @staticmethod
+    def _gone(fd) -> Optional[str]:
+        """The old path of a file the patch deletes or renames away (a copy keeps it)."""
+        if fd.old_path and fd.old_path != fd.new_path and fd.status != "copied":
+            return fd.old_path
+        return None
+
     def _update_build_file(self, patch: Patch, fd) -> None:
         """A patch's Makefile, Kbuild or Kconfig change: later files are classed with it."""
-        if fd.old_path and fd.old_path != fd.new_path and is_build_file(fd.old_path):
+        if self._gone(fd) and is_build_file(fd.old_path):
             self.state[fd.old_path] = Image([], True)
             self.linter.set_build_overlay(fd.old_path, None)  # deleted, or renamed away
         if fd.new_path and is_build_file(fd.new_path) and not fd.binary:
@@ -376,7 +385,7 @@ class SeriesGate:
             post = None
             if self.is_source(fd.new_path) and not fd.binary:
                 post = self._post_image(patch, fd)
-            if fd.old_path and fd.old_path != fd.new_path and self.is_source(fd.old_path):
+            if self._gone(fd) and self.is_source(fd.old_path):
                 self.state[fd.old_path] = Image([], True)  # deleted, or renamed away
                 self.dirty[fd.old_path] = None
             if post is None:
@@ -403,6 +412,7 @@ class SeriesGate:
         for path, post in self._update(patch):
             if not any(self.reportable.search(a.text) for a in post.added.values()):
                 continue
+            self.dirty.pop(path, None)  # lint_text() below sets this one's overlay
             self._flush()
             result = self.linter.lint_text(path, post.image.text())
             if post.index_image is not None:

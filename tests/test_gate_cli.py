@@ -208,3 +208,29 @@ def test_rename_delete_and_binary_in_one_commit(tmp_path):
     assert [
         (f["path"], f["line"], f["type"]) for f in json.loads(again.stdout)["findings"]
     ] == found
+
+
+def test_a_copied_file_keeps_its_source(tmp_path):
+    """A copy (format-patch -C) leaves the source file as it was: a later patch to the source
+    still applies to it, inside its real #ifdef."""
+    repo = gs.make_repo(tmp_path / "linux")
+    hv = repo / "drivers/hv/hv.c"
+    steps = [
+        ("Drivers: hv: Add an x86 hook", "\n#ifdef CONFIG_X86\nvoid hv_x86_hook(void)\n{\n}\n#endif\n"),
+        ("Drivers: hv: Copy hv.c for the new core", None),
+        ("Drivers: hv: Fill the x86 hook", None),
+    ]
+    hv.write_text(hv.read_text() + steps[0][1])
+    gs.git(repo, "commit", "-qam", steps[0][0])
+    (repo / "drivers/hv/hv_copy.c").write_text(hv.read_text() + "/* the copy */\n")
+    gs.git(repo, "add", "-A")
+    gs.git(repo, "commit", "-qm", steps[1][0])
+    hv.write_text(hv.read_text().replace("void hv_x86_hook(void)\n{\n", "void hv_x86_hook(void)\n{\n\twrmsrl(HV_X64_MSR_SCONTROL, 1);\n"))
+    gs.git(repo, "commit", "-qam", steps[2][0])
+    mbox = gs.git(repo, "format-patch", "--stdout", "-C", "--find-copies-harder", "base..HEAD").encode()
+    assert b"copy from drivers/hv/hv.c" in mbox
+    base = tmp_path / "base"
+    gs.git(repo, "worktree", "add", "-q", str(base), "base")
+    proc = gs.run_hvlint(["-v", "--root", str(base), "--format", "json"], tmp_path, stdin=mbox)
+    assert json.loads(proc.stdout)["findings"] == [], proc.stdout
+    assert b"drivers/hv/hv.c: post-image the patch applied to the tree" in proc.stderr
