@@ -17,6 +17,10 @@ class PatchRef:
     subject: str
     commit: Optional[str] = None
 
+    def label(self) -> str:
+        """``patch 2/5: subject`` (no colon when the patch has no subject), for messages."""
+        return f"patch {self.index}/{self.total}" + (f": {self.subject}" if self.subject else "")
+
 
 @dataclass(frozen=True)
 class Finding:

@@ -35,3 +35,12 @@ def test_escaping_of_properties_and_message():
 
 def test_nothing_to_say():
     assert github.render([], meta()) == ""
+
+
+def test_a_patch_without_subject_is_named_as_the_text_format_names_it():
+    from hvlint.findings import PatchRef
+    from hvlint.reporters import text
+
+    f = replace(FINDINGS[2], patch=PatchRef(1, 1, ""))
+    assert github.annotation(f).endswith(" (patch 1/1)")
+    assert text.render([f], meta()).rstrip("\n").endswith(" (patch 1/1)")

@@ -40,7 +40,7 @@ def annotation(f: Finding) -> str:
     props.append(("title", f"{f.code} {f.type}"))
     message = f.message
     if f.patch is not None:
-        message += f" (patch {f.patch.index}/{f.patch.total}: {f.patch.subject})"
+        message += f" ({f.patch.label()})"
     head = ",".join(f"{k}={escape_property(v)}" for k, v in props)
     return f"::{COMMANDS[f.severity]} {head}::{escape_data(message)}"
 

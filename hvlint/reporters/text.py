@@ -16,8 +16,6 @@ def render(findings: Sequence[Finding], meta: ReportMeta) -> str:
     lines = []
     for f in findings:
         where = f"{f.path}:{f.line}:{f.column}"
-        origin = ""
-        if f.patch is not None:
-            origin = f" (patch {f.patch.index}/{f.patch.total}" + (f": {f.patch.subject})" if f.patch.subject else ")")
+        origin = f" ({f.patch.label()})" if f.patch is not None else ""
         lines.append(f"{where}: {_GCC_LEVEL[f.severity]}: {f.message} [{f.code} {f.type}]{origin}")
     return "".join(line + "\n" for line in lines)
