@@ -18,7 +18,8 @@ _CHAR = re.compile(r"'(?:[^'\\\n]|\\(?:.|\n))*'?")
 _LINE_COMMENT = re.compile(r"//(?:[^\n\\]|\\(?:.|\n)?)*")
 
 
-def _spaces(segment: str) -> str:
+def blank_keep_newlines(segment: str) -> str:
+    """``segment`` with every character but newlines turned into a space."""
     if "\n" not in segment:
         return " " * len(segment)
     return "\n".join(" " * len(part) for part in segment.split("\n"))
@@ -63,11 +64,11 @@ def blank(text: str) -> Blanked:
                 unterminated = start
             else:
                 end += 2
-            pieces.append(_spaces(text[start:end]))
+            pieces.append(blank_keep_newlines(text[start:end]))
             comments.append((start, end))
         elif tok == "//":
             end = _LINE_COMMENT.match(text, start).end()
-            pieces.append(_spaces(text[start:end]))
+            pieces.append(blank_keep_newlines(text[start:end]))
             comments.append((start, end))
         else:
             lit = (_STRING if tok == '"' else _CHAR).match(text, start)
@@ -75,9 +76,9 @@ def blank(text: str) -> Blanked:
             body = text[start + 1 : end]
             closed = len(body) > 0 and body.endswith(tok) and end - start > 1
             if closed:
-                pieces.append(tok + _spaces(body[:-1]) + tok)
+                pieces.append(tok + blank_keep_newlines(body[:-1]) + tok)
             else:
-                pieces.append(tok + _spaces(body))
+                pieces.append(tok + blank_keep_newlines(body))
         pos = end
     pieces.append(text[pos:])
     return Blanked(code="".join(pieces), comments=tuple(comments), unterminated_comment_at=unterminated)

@@ -130,29 +130,29 @@ class RuleData:
 
     def split_register_name(self, name: str) -> Optional[Tuple[str, str]]:
         """Split ``HV_X64_MSR_SCONTROL`` into (prefix, suffix) for a known register prefix."""
-        for prefix in _longest_first(self.register_prefixes):
+        for prefix in self._prefixes_longest_first:
             if name.startswith(prefix) and len(name) > len(prefix):
                 return prefix, name[len(prefix):]
         return None
 
     def register_by_suffix(self, suffix: str) -> Optional[Register]:
         """Look a synthetic register up by its alias suffix or its arm64 suffix."""
-        return _registers_by_suffix(self.registers).get(suffix)
+        return self._registers_by_suffix.get(suffix)
 
+    # Built once per RuleData (an lru_cache keyed by the register tuple hashed 59 frozen
+    # dataclasses on every call, once per HV103 finding per keystroke in the editor).
+    @functools.cached_property
+    def _prefixes_longest_first(self) -> Tuple[str, ...]:
+        return tuple(sorted(self.register_prefixes, key=len, reverse=True))
 
-@functools.lru_cache(maxsize=None)
-def _longest_first(prefixes: Tuple[str, ...]) -> Tuple[str, ...]:
-    return tuple(sorted(prefixes, key=len, reverse=True))
-
-
-@functools.lru_cache(maxsize=None)
-def _registers_by_suffix(registers: Tuple[Register, ...]) -> Dict[str, Register]:
-    table: Dict[str, Register] = {}
-    for reg in registers:
-        table.setdefault(reg.name, reg)
-        if reg.arm64_name:
-            table.setdefault(reg.arm64_name, reg)
-    return table
+    @functools.cached_property
+    def _registers_by_suffix(self) -> Dict[str, Register]:
+        table: Dict[str, Register] = {}
+        for reg in self.registers:
+            table.setdefault(reg.name, reg)
+            if reg.arm64_name:
+                table.setdefault(reg.arm64_name, reg)
+        return table
 
 
 def rules_dir() -> Path:
