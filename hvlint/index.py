@@ -4,11 +4,12 @@ arches it is defined for. The only place that knows about other files."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict, FrozenSet, Iterable, List, Optional
+from typing import Callable, Dict, FrozenSet, Hashable, Iterable, List, Optional, Tuple, TypeVar
 
 from hvlint.tristate import ALL_ARCHES
 
 BUILTIN_PATH = "<rules/registers.toml>"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class SymbolIndex:
             self._builtin.setdefault(d.name, []).append(d)
         self._by_name: Optional[Dict[str, List[Definition]]] = None
         self.generation = 0  # bumped on every change, for caches that depend on the index
+        self._memo: Dict[Hashable, Tuple[int, object]] = {}
 
     def set_file(self, path: str, definitions: List[Definition]) -> None:
         """Replace everything ``path`` defines.
@@ -64,6 +66,14 @@ class SymbolIndex:
     def file_definitions(self, path: str) -> List[Definition]:
         """What ``path`` defines (empty when nothing or unknown)."""
         return list(self._by_file.get(path, ()))
+
+    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()``, kept until the index changes (answers derived from the whole index)."""
+        found = self._memo.get(key)
+        if found is None or found[0] != self.generation:
+            found = (self.generation, compute())
+            self._memo[key] = found
+        return found[1]  # type: ignore[return-value]
 
     def files(self) -> List[str]:
         """Paths that contribute definitions."""

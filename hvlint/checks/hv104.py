@@ -13,18 +13,9 @@ from hvlint.wordfind import word_patterns
 _PAIR = ("x86", "arm64")
 
 
-_COVERAGE_CACHE: dict = {}
-
-
-
-
 def _alias_coverage(ctx: FileContext) -> frozenset:
     """Arches (of x86, arm64) for which the index holds at least one alias definition."""
-    key = (id(ctx.index), ctx.index.generation, ctx.scheme.alias_prefix)
-    if key not in _COVERAGE_CACHE:
-        _COVERAGE_CACHE.clear()
-        _COVERAGE_CACHE[key] = _compute_coverage(ctx)
-    return _COVERAGE_CACHE[key]
+    return ctx.index.memo(("HV104 alias coverage", ctx.scheme.alias_prefix), lambda: _compute_coverage(ctx))
 
 
 def _compute_coverage(ctx: FileContext) -> frozenset:
