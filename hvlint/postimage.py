@@ -62,7 +62,7 @@ def split_lines(text: str) -> Image:
     return Image(lines, True, missing)
 
 
-def _find(haystack: Sequence[str], needle: Sequence[str], want: int, lowest: int) -> Optional[int]:
+def _find(haystack: List[str], needle: List[str], want: int, lowest: int) -> Optional[int]:
     """The start index nearest ``want`` (and >= ``lowest``) where ``needle`` occurs."""
     n = len(needle)
     top = len(haystack) - n
@@ -77,7 +77,7 @@ def _find(haystack: Sequence[str], needle: Sequence[str], want: int, lowest: int
             if (
                 lowest <= pos <= top
                 and haystack[pos] == first
-                and list(haystack[pos : pos + n]) == list(needle)
+                and haystack[pos : pos + n] == needle
             ):
                 return pos
     return None
@@ -146,9 +146,9 @@ def in_tree(tree: Image, hunks: Sequence[Hunk]) -> Optional[PostImage]:
     pos = 0
     offset = 0
     for hunk in hunks:
-        new = hunk.new_lines()
         if not hunk.added:
             continue
+        new = hunk.new_lines()
         at = _find(tree.lines, new, _start(hunk.new_count, hunk.new_start) + offset, pos)
         if at is None:
             return None
