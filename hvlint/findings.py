@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Optional
 
-SEVERITIES = ("error", "warning", "check")
-
 
 @dataclass(frozen=True)
 class PatchRef:

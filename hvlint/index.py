@@ -111,12 +111,9 @@ class SymbolIndex:
         arches = self.defined_arches(name)
         return bool(arches) and arches <= {"x86"}
 
-    def names_with_prefix(self, prefix: str, tree_only: bool = True) -> List[str]:
-        """All defined names starting with ``prefix``."""
-        names = [n for n in self._names() if n.startswith(prefix)]
-        if not tree_only:
-            names += [n for n in self._builtin if n.startswith(prefix) and n not in self._names()]
-        return sorted(names)
+    def names_with_prefix(self, prefix: str) -> List[str]:
+        """All names the tree defines that start with ``prefix`` (the rules tables' not included)."""
+        return sorted(n for n in self._names() if n.startswith(prefix))
 
 
 def _meaning(d: Definition) -> tuple:

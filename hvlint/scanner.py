@@ -30,7 +30,8 @@ _PREV_TOKEN = re.compile(r"\s*(\w+|\S)")
 _CALL_KEYWORDS = frozenset(
     "return else do case goto sizeof typeof __typeof__ if while switch for".split()
 )
-_CONDITIONALS = ("if", "ifdef", "ifndef", "elif", "elifdef", "elifndef")
+# Directives that open or continue a conditional block with a condition of their own.
+CONDITIONALS = ("if", "ifdef", "ifndef", "elif", "elifdef", "elifndef")
 _BRACKETS = re.compile(r"[()\[\]{}]")
 
 

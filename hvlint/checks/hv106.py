@@ -6,8 +6,7 @@ from typing import Iterator
 
 from hvlint.checks.context import FileContext, identifiers_in
 from hvlint.findings import Finding
-
-_OPENERS = ("if", "ifdef", "ifndef", "elif", "elifdef", "elifndef")
+from hvlint.scanner import CONDITIONALS
 
 
 def check(ctx: FileContext) -> Iterator[Finding]:
@@ -16,7 +15,7 @@ def check(ctx: FileContext) -> Iterator[Finding]:
         return
     rule = ctx.data.rule("HV106")
     for directive in ctx.file.directives:
-        if directive.kind not in _OPENERS:
+        if directive.kind not in CONDITIONALS:
             continue
         if not any(ctx.arch_symbols.arch_of(name) for name, _ in identifiers_in(directive.text, 0)):
             continue
