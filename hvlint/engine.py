@@ -11,7 +11,7 @@ import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from hvlint import cache, ruledata, suppress
 from hvlint.cache import TreeCache
@@ -25,7 +25,7 @@ from hvlint.kconfig import BuildClasses, Kconfig
 from hvlint.paths import GlobSet, PathClassifier
 from hvlint.ruledata import RuleData
 from hvlint.scanner import ScannedFile, scan
-from hvlint.tristate import ALL_ARCHES
+from hvlint.tristate import file_arches
 from hvlint.values import Resolver
 from hvlint.walk import list_files, prefilter, read_source
 
@@ -102,6 +102,7 @@ class Linter:
         if self.root is not None and settings.use_kconfig:
             self.builds = BuildClasses(self.root, Kconfig(self.root, self.data.kconfig_arch, self.cache))
         self._index_exclude = GlobSet(self.data.index_exclude)
+        self._accessor_schemes = {a: n for n, s in self.data.schemes.items() for a in s.accessors}
         self._scans: Dict[str, Tuple[str, ScannedFile]] = {}
         self._indexed_digest: Dict[str, str] = {}
         self._evidence: Dict[str, Counter] = {}  # path -> Counter of scheme evidence
@@ -151,16 +152,6 @@ class Linter:
         self._scans[relpath] = (digest, sf)
         return sf
 
-    def _file_arches(self, relpath: str, with_build: bool) -> FrozenSet[str]:
-        cls = self.path_class(relpath)
-        if cls in ("x86", "arm64"):
-            return frozenset({cls})
-        if with_build:
-            build = self.build_arch(relpath)
-            if build:
-                return frozenset({build[0]})
-        return ALL_ARCHES
-
     def _index_scan(self, sf: ScannedFile, tree: bool) -> None:
         relpath = sf.path
         digest = self._scans[relpath][0]
@@ -169,18 +160,19 @@ class Linter:
         self._indexed_digest[relpath] = digest
         if self._index_exclude.matches(relpath):
             return
-        file_arches = self._file_arches(relpath, with_build=False)
+        # The index takes a file's arches from its path only: Kconfig classes .c files, and
+        # definitions live in headers.
+        whole_file = file_arches(self.path_class(relpath))
         defs: List[Definition] = []
         for d in sf.defines:
-            arches = sf.arches_of_guard(d.guard) & file_arches
+            arches = sf.arches_of_guard(d.guard) & whole_file
             if arches:
                 kind = "macro" if d.params is None else "function-macro"
                 defs.append(Definition(d.name, relpath, d.line, d.column, kind, d.value, arches))
-        if "enum" in sf.body:
-            for e in sf.enums:
-                arches = sf.arches_of_guard(e.guard) & file_arches
-                if arches:
-                    defs.append(Definition(e.name, relpath, e.line, e.column, "enum", e.value, arches))
+        for e in sf.enums:
+            arches = sf.arches_of_guard(e.guard) & whole_file
+            if arches:
+                defs.append(Definition(e.name, relpath, e.line, e.column, "enum", e.value, arches))
         self.index.set_file(relpath, defs)
         self._evidence[relpath] = self._scheme_evidence(sf, defs)
         if tree:
@@ -197,10 +189,9 @@ class Linter:
             )
             if aliases:
                 counts[(name, "aliases")] += aliases
-        all_accessors = {a: n for n, s in self.data.schemes.items() for a in s.accessors}
-        if any(a in sf.body for a in all_accessors):
-            for call in sf.calls(all_accessors):
-                counts[(all_accessors[call.name], "accessors")] += 1
+        if any(a in sf.body for a in self._accessor_schemes):
+            for call in sf.calls(self._accessor_schemes):
+                counts[(self._accessor_schemes[call.name], "accessors")] += 1
         return counts
 
     def _index_path(self, path: Path, tree: bool) -> Optional[InputProblem]:

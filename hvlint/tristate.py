@@ -7,13 +7,23 @@ conditions and Kconfig dependencies alike.
 
 from __future__ import annotations
 
-from typing import Optional, Tuple
+from typing import FrozenSet, Optional, Tuple
 
 # "other" stands for every arch that is neither x86 nor arm64.
 ARCHES: Tuple[str, ...] = ("x86", "arm64", "other")
 ALL_ARCHES = frozenset(ARCHES)
 
 Tri = Optional[bool]
+
+
+def file_arches(path_class: Optional[str], build_arch: Optional[str] = None) -> FrozenSet[str]:
+    """Arches a whole file can be built for: its path class (x86, arm64), else the one arch
+    Kconfig builds it for, else every arch."""
+    if path_class in ("x86", "arm64"):
+        return frozenset({path_class})
+    if build_arch is not None:
+        return frozenset({build_arch})
+    return ALL_ARCHES
 
 
 def tri_not(a: Tri) -> Tri:

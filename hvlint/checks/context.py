@@ -11,6 +11,7 @@ from hvlint.findings import Finding
 from hvlint.index import SymbolIndex
 from hvlint.ruledata import Rule, RuleData, Scheme
 from hvlint.scanner import ScannedFile
+from hvlint.tristate import file_arches
 from hvlint.values import Resolver
 
 _IDENT = re.compile(r"[A-Za-z_]\w*")
@@ -50,11 +51,7 @@ class FileContext:
 
     def file_arches(self) -> FrozenSet[str]:
         """Arches the whole file can be built for, from its path or Kconfig class."""
-        if self.path_class in ("x86", "arm64"):
-            return frozenset({self.path_class})
-        if self.build_arch is not None:
-            return frozenset({self.build_arch[0]})
-        return frozenset({"x86", "arm64", "other"})
+        return file_arches(self.path_class, self.build_arch[0] if self.build_arch else None)
 
     def line_arches(self, line: int) -> FrozenSet[str]:
         """Arches a line can be compiled for: its #if stack within the file's arches.
