@@ -9,11 +9,13 @@ is false on arm64 whatever FOO is.
 from __future__ import annotations
 
 import functools
+import operator
 import re
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Tuple
+from typing import Callable, Dict, List, Optional, Tuple
 
 from hvlint.tristate import ARCHES
+from hvlint.values import c_div, c_mod, parse_int_literal
 
 _TOKEN = re.compile(
     r"\s*(?:(?P<num>0[xX][0-9a-fA-F]+|\d+)[uUlL]*|(?P<id>[A-Za-z_]\w*)|(?P<op>&&|\|\||==|!=|<=|>=|<<|>>|[!()<>+\-*/%&|^~?:,]))"
@@ -146,13 +148,13 @@ class _Parser:
             self.depth -= 1
             if val is None:
                 return None
-            return {"!": lambda v: int(not v), "~": lambda v: ~v, "-": lambda v: -v, "+": lambda v: v}[tok](val)
+            return _UNARY[tok](val)
         return self.primary()
 
     def primary(self) -> Value:
         kind, text = self.take()
         if kind == "num":
-            return _parse_int(text)
+            return parse_int_literal(text)
         if text == "(":
             val = self.ternary()
             self.expect(")")
@@ -191,26 +193,39 @@ class _Parser:
         return self.symbol(text)
 
 
-def _parse_int(text: str) -> int:
-    digits = text.rstrip("uUlL")
-    if digits.lower().startswith("0x"):
-        return int(digits, 16)
-    if len(digits) > 1 and digits.startswith("0"):
-        return int(digits, 8) if all(c in "01234567" for c in digits) else 0
-    return int(digits)
+def _shift_left(a: int, b: int) -> int:
+    """``a << b`` with the count capped at 64; a negative count raises ``ValueError``."""
+    return a << min(b, 64)
+
+
+def _shift_right(a: int, b: int) -> int:
+    """``a >> b`` with the count capped at 64; a negative count raises ``ValueError``."""
+    return a >> min(b, 64)
+
+
+def _compare(op: Callable[[int, int], bool]) -> Callable[[int, int], int]:
+    """``op`` with its result as a C int (0 or 1)."""
+    return lambda a, b: int(op(a, b))
+
+
+# Binary operators below && and || (those are three-valued, in _Parser), on known operands.
+_BINARY: Dict[str, Callable[[int, int], int]] = {
+    "==": _compare(operator.eq), "!=": _compare(operator.ne), "<": _compare(operator.lt),
+    ">": _compare(operator.gt), "<=": _compare(operator.le), ">=": _compare(operator.ge),
+    "+": operator.add, "-": operator.sub, "*": operator.mul, "/": c_div, "%": c_mod,
+    "&": operator.and_, "|": operator.or_, "^": operator.xor, "<<": _shift_left, ">>": _shift_right,
+}
+_UNARY: Dict[str, Callable[[int], int]] = {
+    "!": lambda v: int(not v), "~": operator.invert, "-": operator.neg, "+": operator.pos,
+}
 
 
 def _binary(op: str, a: Value, b: Value) -> Value:
+    """``a op b`` as C computes it; None when an operand is unknown or C leaves it undefined."""
     if a is None or b is None:
         return None
     try:
-        return {
-            "==": lambda: int(a == b), "!=": lambda: int(a != b), "<": lambda: int(a < b),
-            ">": lambda: int(a > b), "<=": lambda: int(a <= b), ">=": lambda: int(a >= b),
-            "+": lambda: a + b, "-": lambda: a - b, "*": lambda: a * b,
-            "/": lambda: a // b, "%": lambda: a % b, "&": lambda: a & b, "|": lambda: a | b,
-            "^": lambda: a ^ b, "<<": lambda: a << min(b, 64), ">>": lambda: a >> min(b, 64),
-        }[op]()
+        return _BINARY[op](a, b)
     except (ZeroDivisionError, ValueError):
         return None
 

@@ -7,9 +7,10 @@ definitions that disagree, a cycle) comes back as ``Unresolved`` with the reason
 
 from __future__ import annotations
 
+import operator
 import re
 from dataclasses import dataclass
-from typing import Dict, Optional, Tuple, Union
+from typing import Callable, Dict, Optional, Tuple, Union
 
 from hvlint.index import SymbolIndex
 
@@ -69,6 +70,67 @@ _FUNCS = {
     "BIT": (1, _bit), "BIT_ULL": (1, _bit), "GENMASK": (2, _genmask), "GENMASK_ULL": (2, _genmask),
     "_AC": (2, lambda x, _y: x), "_UL": (1, lambda x: x), "_ULL": (1, lambda x: x),
     "UL": (1, lambda x: x), "ULL": (1, lambda x: x), "_BITUL": (1, _bit), "_BITULL": (1, _bit),
+}
+
+
+def c_div(a: int, b: int) -> int:
+    """C integer division: the quotient truncated toward zero (exact for any size).
+
+    Raises ``ZeroDivisionError`` when ``b`` is 0, like Python's own operators.
+    """
+    q = abs(a) // abs(b)
+    return -q if (a < 0) != (b < 0) else q
+
+
+def c_mod(a: int, b: int) -> int:
+    """C remainder: takes the sign of the dividend, so ``a == c_div(a, b) * b + c_mod(a, b)``.
+
+    Raises ``ZeroDivisionError`` when ``b`` is 0.
+    """
+    return a - b * c_div(a, b)
+
+
+def parse_int_literal(text: str) -> int:
+    """Value of a C integer literal: hex, octal or decimal, with any ``u``/``l`` suffix.
+
+    A malformed octal literal (``09``) counts as 0; other malformed text raises ``ValueError``.
+    """
+    digits = text.rstrip("uUlL")
+    if digits.lower().startswith("0x"):
+        return int(digits, 16)
+    if len(digits) > 1 and digits.startswith("0"):
+        return int(digits, 8) if all(c in "01234567" for c in digits) else 0
+    return int(digits)
+
+
+def _shift_left(a: int, b: int) -> int:
+    if not 0 <= b < 128:
+        raise _Fail("shift")
+    return a << b
+
+
+def _shift_right(a: int, b: int) -> int:
+    if not 0 <= b < 128:
+        raise _Fail("shift")
+    return a >> b
+
+
+def _compare(op: Callable[[int, int], bool]) -> Callable[[int, int], int]:
+    """``op`` with its result as a C int (0 or 1)."""
+    return lambda a, b: int(op(a, b))
+
+
+# C operators over already-evaluated operands (no short circuit: both sides are constants).
+_BINARY: Dict[str, Callable[[int, int], int]] = {
+    "+": operator.add, "-": operator.sub, "*": operator.mul, "/": c_div, "%": c_mod,
+    "|": operator.or_, "&": operator.and_, "^": operator.xor, "<<": _shift_left, ">>": _shift_right,
+    "==": _compare(operator.eq), "!=": _compare(operator.ne), "<": _compare(operator.lt),
+    ">": _compare(operator.gt), "<=": _compare(operator.le), ">=": _compare(operator.ge),
+    "&&": lambda a, b: int(bool(a and b)), "||": lambda a, b: int(bool(a or b)),
+}
+_UNARY: Dict[str, Callable[[int], int]] = {
+    "-": operator.neg, "+": operator.pos, "~": lambda v: ~v & 0xFFFFFFFFFFFFFFFF,
+    "!": lambda v: int(not v),
 }
 
 
@@ -154,7 +216,7 @@ class Resolver:
     def _expr(self, text: str, arch: str, chain: Tuple[str, ...], depth: int) -> int:
         m = _INT.match(text.strip().strip("()").strip()) if len(text) < 40 else None
         if m:
-            return _int(m.group(1))
+            return parse_int_literal(m.group(1))
         alias = _ALIAS.fullmatch(text.strip())
         if alias:  # another name, maybe in parentheses: no parse needed (deep chains stay fast)
             return self._name(alias.group(1) or alias.group(2), arch, chain, depth)
@@ -170,7 +232,7 @@ class Resolver:
             m = _INT.match(node.value)
             if not m:
                 raise _Fail(f"not an integer: {node.value}")
-            return _int(m.group(1))
+            return parse_int_literal(m.group(1))
         if isinstance(node, c_ast.ID):
             return self._name(node.name, arch, chain, depth)
         if isinstance(node, c_ast.Cast):
@@ -182,23 +244,18 @@ class Resolver:
             if node.op == "sizeof":
                 raise _Fail("sizeof")
             v = ev(node.expr)
-            ops = {"-": lambda: -v, "+": lambda: v, "~": lambda: ~v & 0xFFFFFFFFFFFFFFFF, "!": lambda: int(not v)}
-            if node.op not in ops:
+            unary = _UNARY.get(node.op)
+            if unary is None:
                 raise _Fail(f"operator {node.op}")
-            return ops[node.op]()
+            return unary(v)
         if isinstance(node, c_ast.BinaryOp):
             a, b = ev(node.left), ev(node.right)
+            binary = _BINARY.get(node.op)
+            if binary is None:
+                raise _Fail(f"operator {node.op}")
             try:
-                return {
-                    "+": lambda: a + b, "-": lambda: a - b, "*": lambda: a * b,
-                    "/": lambda: int(a / b), "%": lambda: a % b, "|": lambda: a | b, "&": lambda: a & b,
-                    "^": lambda: a ^ b, "<<": lambda: a << b if 0 <= b < 128 else _bad("shift"),
-                    ">>": lambda: a >> b if 0 <= b < 128 else _bad("shift"), "==": lambda: int(a == b),
-                    "!=": lambda: int(a != b), "<": lambda: int(a < b), ">": lambda: int(a > b),
-                    "<=": lambda: int(a <= b), ">=": lambda: int(a >= b), "&&": lambda: int(bool(a and b)),
-                    "||": lambda: int(bool(a or b)),
-                }[node.op]()
-            except (KeyError, ZeroDivisionError):
+                return binary(a, b)
+            except ZeroDivisionError:
                 raise _Fail(f"operator {node.op}") from None
         if isinstance(node, c_ast.TernaryOp):
             return ev(node.iftrue) if ev(node.cond) else ev(node.iffalse)
@@ -211,18 +268,6 @@ class Resolver:
                 return ev(args[0])
             return spec[1](*(ev(a) for a in args))
         raise _Fail(f"not a constant expression ({type(node).__name__})")
-
-
-def _bad(what: str) -> int:
-    raise _Fail(what)
-
-
-def _int(digits: str) -> int:
-    if digits.lower().startswith("0x"):
-        return int(digits, 16)
-    if len(digits) > 1 and digits.startswith("0"):
-        return int(digits, 8)
-    return int(digits)
 
 
 def describe(result: Optional[Result]) -> str:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
+from hvlint.cond import ArchSymbols, ConditionEvaluator
 from hvlint.index import Definition, SymbolIndex
-from hvlint.tristate import ALL_ARCHES
-from hvlint.values import Resolved, Resolver, Unresolved
+from hvlint.tristate import ALL_ARCHES, ARCHES
+from hvlint.values import Resolved, Resolver, Unresolved, c_div, c_mod
 
 X86 = frozenset({"x86"})
 ARM = frozenset({"arm64"})
@@ -62,3 +66,52 @@ def test_a_deep_chain_ends_unresolved_not_in_a_crash():
     result = r.resolve("N0", "x86")
     assert isinstance(result, Unresolved) and "deeper" in result.reason
     assert r.resolve("N9990", "x86") == Resolved(1)
+
+
+def test_division_and_remainder_are_c_integer_arithmetic():
+    r = resolver(
+        d("ALL_ONES", "(0xFFFFFFFFFFFFFFFF / 1)"),
+        d("BIG", "(0xFFFFFFFFFFFFFFFF / 3)"),
+        d("NEG_DIV", "(-7 / 2)"),
+        d("NEG_MOD", "(-7 % 2)"),
+        d("MOD_NEG", "(7 % -2)"),
+        d("DIV_ZERO", "(1 / 0)"),
+        d("MOD_ZERO", "(1 % 0)"),
+    )
+    assert r.resolve("ALL_ONES", "x86") == Resolved(0xFFFFFFFFFFFFFFFF)  # not through a float
+    assert r.resolve("BIG", "x86") == Resolved(0x5555555555555555)
+    assert r.resolve("NEG_DIV", "x86") == Resolved(-3)  # truncated toward zero
+    assert r.resolve("NEG_MOD", "x86") == Resolved(-1)  # the sign of the dividend
+    assert r.resolve("MOD_NEG", "x86") == Resolved(1)
+    assert r.resolve("DIV_ZERO", "x86") == Unresolved("operator /")
+    assert r.resolve("MOD_ZERO", "x86") == Unresolved("operator %")
+
+
+@given(st.integers(-(2**70), 2**70), st.integers(-(2**70), 2**70).filter(bool))
+def test_c_div_and_c_mod_obey_the_c_identity(a, b):
+    q, m = c_div(a, b), c_mod(a, b)
+    assert a == q * b + m
+    assert abs(m) < abs(b) and (m == 0 or (m < 0) == (a < 0))
+
+
+def test_if_conditions_divide_as_c_does():
+    ev = ConditionEvaluator(ArchSymbols({"x86": ("CONFIG_X86",), "arm64": ("CONFIG_ARM64",)}, {}, ()))
+    every = (True,) * len(ARCHES)
+    assert ev.evaluate("if", "-3/2 == -1") == every
+    assert ev.evaluate("if", "-7 % 2 == -1") == every
+    assert ev.evaluate("if", "0xFFFFFFFFFFFFFFFF / 1 == 0xFFFFFFFFFFFFFFFF") == every
+    assert ev.evaluate("if", "1 / 0") == (None,) * len(ARCHES)
+    assert ev.evaluate("if", "1 % 0 || defined(CONFIG_X86)") == tuple(a == "x86" or None for a in ARCHES)
+
+
+def test_operator_tables_keep_their_edge_cases():
+    r = resolver(d("SHL", "(1 << 128)"), d("SHR", "(8 >> -1)"), d("NOT", "(~0 + !5 + !0)"), d("AND", "(2 && 0) + (2 || 0)"))
+    assert r.resolve("SHL", "x86") == Unresolved("shift")
+    assert r.resolve("SHR", "x86") == Unresolved("shift")
+    assert r.resolve("NOT", "x86") == Resolved(0xFFFFFFFFFFFFFFFF + 1)
+    assert r.resolve("AND", "x86") == Resolved(1)
+    ev = ConditionEvaluator(ArchSymbols({"x86": ("CONFIG_X86",)}, {}, ()))
+    every = (True,) * len(ARCHES)
+    assert ev.evaluate("if", "~0 == -1 && !0 == 1 && (3 > 2) + (2 >= 2) == 2") == every
+    assert ev.evaluate("if", "(1 << 100) == (1 << 64) && 09 == 0") == every  # count capped; bad octal is 0
+    assert ev.evaluate("if", "1 << -1") == (None,) * len(ARCHES)
