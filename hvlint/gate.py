@@ -154,11 +154,7 @@ def _is_terminal(stream: IO) -> bool:
 
 
 def _positional(args: argparse.Namespace) -> List[str]:
-    for name in ("paths", "path", "files"):
-        value = getattr(args, name, None)
-        if value is not None:
-            return [str(v) for v in value]
-    return []
+    return [str(v) for v in args.paths]
 
 
 def _patch_inputs(args: argparse.Namespace, stdin: IO) -> Optional[List[Tuple[str, bytes]]]:
@@ -447,7 +443,7 @@ def _resolve_root(args: argparse.Namespace, hint: Path) -> Optional[Path]:
 
     if args.no_tree:
         return None
-    given = getattr(args, "root", None)
+    given = args.root
     if given:
         root = Path(given)
         if not root.is_dir():
@@ -457,10 +453,10 @@ def _resolve_root(args: argparse.Namespace, hint: Path) -> Optional[Path]:
 
 
 def _format(args: argparse.Namespace) -> str:
-    fmt = getattr(args, "format", None)
-    if fmt in (None, "text") and any(getattr(args, name, False) for name in CHECKPATCH_FLAGS):
+    fmt = args.format
+    if fmt == "text" and any(getattr(args, name) for name in CHECKPATCH_FLAGS):
         return "checkpatch"
-    return fmt or "text"
+    return fmt
 
 
 def _color(args: argparse.Namespace, stdout: IO) -> bool:
@@ -498,12 +494,12 @@ def _checkpatch_options(args: argparse.Namespace, settings, stdout: IO) -> dict:
         "emacs": args.emacs,
         "showfile": args.showfile,
         "show_types": args.show_types,
-        "quiet": args.quiet + (1 if args.terse else 0),
+        "quiet": args.quiet,
         "summary": args.summary,
         "summary_file": args.summary_file,
         "color": _color(args, stdout),
-        "strict": bool(getattr(settings, "strict", False)),
-        "ignored": sorted(t for t in getattr(settings, "ignore", ()) if not t[2:].isdigit()),
+        "strict": settings.strict,
+        "ignored": sorted(t for t in settings.ignore if not t[2:].isdigit()),
     }
 
 
@@ -599,7 +595,7 @@ def run(args: argparse.Namespace, settings, stdin: IO, stdout: IO, stderr: IO) -
         stderr.write(f"hvlint: error: {exc}\n")
         return 2
     outcome = gate.outcome
-    if getattr(args, "verbose", 0):
+    if args.verbose:
         _verbose(gate, root, stderr)
     return emit(args, settings, gate, root, outcome.findings, _format(args), stdout)
 

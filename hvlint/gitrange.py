@@ -84,7 +84,9 @@ def toplevel(cwd: Path) -> Path:
     return Path(out.decode("utf-8", "surrogateescape").strip())
 
 
-def _check_text(expr: str) -> None:
+def check_text(expr: str) -> None:
+    """Refuse text that cannot be a revision or range (empty, an option, blanks or control
+    characters) before it reaches git; raises :class:`GitRangeError`."""
     if not expr:
         raise GitRangeError("empty git range")
     if expr.startswith("-"):
@@ -116,7 +118,7 @@ def revision_args(exprs: Sequence[str], cwd: Path) -> List[List[str]]:
     """
     parsed: List[Tuple[str, Tuple[str, ...]]] = []
     for expr in exprs:
-        _check_text(expr)
+        check_text(expr)
         m = _RANGE.match(expr)
         if m:
             if ".." in m.group(3) or ".." in m.group(1):

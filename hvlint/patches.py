@@ -97,10 +97,13 @@ class Patch:
     files: List[FileDiff]
     commit: Optional[str] = None  # from the mbox "From <sha> ..." line or the git range
     raw_subject: str = ""  # the Subject header as sent
-    author: str = ""
     message: str = ""  # the commit message (above the "---" cut line)
     first_line: int = 1  # 1-based input line where this patch's text starts
-    lines_checked: int = 0  # hunk lines (context, removed, added), as checkpatch counts
+
+    @property
+    def lines_checked(self) -> int:
+        """Hunk lines (context, removed, added), as checkpatch counts them."""
+        return sum(len(h.lines) for f in self.files for h in f.hunks)
 
     def ref(self) -> PatchRef:
         """The PatchRef that findings from this patch carry."""
@@ -279,10 +282,7 @@ def _read_mail(lines: List[str], first: int) -> Tuple[dict, List[Tuple[int, str]
         body = "\n".join(_body_parts(full)).replace("\r\n", "\n").split("\n")
     body_first = first + header_count
     numbered = [(body_first + i, text) for i, text in enumerate(body)]
-    return {
-        "subject": _header_text(msg.get("Subject")),
-        "author": _header_text(msg.get("From")),
-    }, numbered
+    return {"subject": _header_text(msg.get("Subject"))}, numbered
 
 
 def _split_message(body: List[Tuple[int, str]]) -> Tuple[str, List[Tuple[int, str]]]:
@@ -489,7 +489,6 @@ def _patch_from_body(
     if not files:
         return None
     subject, index, total = parse_subject(header.get("subject", ""))
-    lines_checked = sum(len(h.lines) for f in files for h in f.hunks)
     return Patch(
         index=index or 0,
         total=total or 0,
@@ -497,10 +496,8 @@ def _patch_from_body(
         files=files,
         commit=commit,
         raw_subject=header.get("subject", ""),
-        author=header.get("author", ""),
         message=message,
         first_line=first_line,
-        lines_checked=lines_checked,
     )
 
 
@@ -530,15 +527,7 @@ def read_series(data: bytes, kind: Optional[str] = None) -> List[Patch]:
     else:
         files = parse_diff([(i + 1, t) for i, t in enumerate(lines)])
         if files:
-            patches.append(
-                Patch(
-                    index=0,
-                    total=0,
-                    subject="",
-                    files=files,
-                    lines_checked=sum(len(h.lines) for f in files for h in f.hunks),
-                )
-            )
+            patches.append(Patch(index=0, total=0, subject="", files=files))
     if not patches:
         raise NotAPatchError("does not appear to be a unified-diff format patch")
     _number(patches)

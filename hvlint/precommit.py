@@ -95,8 +95,10 @@ def run(args: argparse.Namespace, settings, stdin: IO, stdout: IO, stderr: IO) -
 def _commit_ids(revs: List[str], top: Path) -> List[str]:
     """Commit ids of ``revs``, which come from the environment, not from trusted code."""
     for rev in revs:
-        if not rev or rev.startswith("-") or any(ch.isspace() or ord(ch) < 32 for ch in rev):
-            raise HookError(f"{rev!r} is not a revision")
+        try:
+            gitrange.check_text(rev)
+        except gitrange.GitRangeError:
+            raise HookError(f"{rev!r} is not a revision") from None
     ids = gitrange.resolve_commits(revs, top)
     missing = [rev for rev in revs if not ids.get(rev)]
     if missing:

@@ -97,8 +97,9 @@ def render(findings: Sequence[Finding], meta: ReportMeta) -> str:
     """Render the run as checkpatch.pl would print it."""
     flags: dict = dict(meta.options.get("checkpatch") or {})  # type: ignore[arg-type]
     quiet = int(flags.get("quiet", 0))
-    if flags.get("terse"):
+    if flags.get("terse"):  # as checkpatch.pl: --terse implies --emacs and one more -q
         flags["emacs"] = True
+        quiet += 1
     summary = flags.get("summary", True)
     strict = bool(flags.get("strict", any(f.severity == "check" for f in findings)))
     input_line: Callable[[Finding], Optional[int]] = meta.options.get(  # type: ignore[assignment]
