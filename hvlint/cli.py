@@ -97,14 +97,9 @@ def report(result: LintResult, linter: Linter, fmt: str, out: TextIO, options: O
     """Format findings with the chosen reporter."""
     meta = meta_for(
         linter, linter.root, result.files_checked, result.lines_checked,
-        lambda path, line: _line_of(linter, path, line), result.notes, options,
+        linter.line_text, result.notes, options,
     )
     out.write(get_reporter(fmt)(result.findings, meta))
-
-
-def _line_of(linter: Linter, path: str, line: int) -> str:
-    sf = linter.scanned(path)
-    return sf.line_text(line) if sf else ""
 
 
 def print_problems(problems: Sequence[InputProblem], err: TextIO) -> None:

@@ -471,6 +471,11 @@ class Linter:
         cached = self._scans.get(relpath)
         return cached[1] if cached else None
 
+    def line_text(self, relpath: str, line: int) -> str:
+        """A line of the last scan of ``relpath`` ("" when it was not scanned)."""
+        sf = self.scanned(relpath)
+        return sf.line_text(line) if sf is not None else ""
+
     def file_notes(self, relpath: str) -> List[str]:
         """Verbose facts about a file: its class and, when Kconfig decides, why."""
         cls = self.path_class(relpath) or "other"

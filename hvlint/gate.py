@@ -503,16 +503,10 @@ def _checkpatch_options(args: argparse.Namespace, settings, stdout: IO) -> dict:
     }
 
 
-def _meta(linter, root: Optional[Path], files: int, lines: int, source_line, options: dict):
-    from hvlint.reporters import meta_for
-
-    return meta_for(linter, root, files, lines, source_line, options=options)
-
-
 def _run_files(args: argparse.Namespace, settings, stdout: IO, stderr: IO) -> Optional[int]:
     """``-f`` with checkpatch output: lint source files, one checkpatch section per file."""
+    from hvlint.cli import print_problems, report
     from hvlint.engine import Linter
-    from hvlint.reporters import get
 
     if _format(args) != "checkpatch":
         return None  # the core lints files in every other format
@@ -520,7 +514,7 @@ def _run_files(args: argparse.Namespace, settings, stdout: IO, stderr: IO) -> Op
     root = _resolve_root(args, Path(names[0]))
     linter = Linter(settings, root)
     result = linter.lint_paths([Path(n) for n in names])
-    stderr.writelines(f"hvlint: error: {problem}\n" for problem in result.problems)
+    print_problems(result.problems, stderr)
     if args.mailback and not result.findings:
         return 2 if result.problems else 0
     sections: List[dict] = []
@@ -538,13 +532,7 @@ def _run_files(args: argparse.Namespace, settings, stdout: IO, stderr: IO) -> Op
             lines = scanned.line_count if scanned is not None else 0
             sections.append({"key": path, "vname": path, "filename": path, "lines_checked": lines})
     options = {"checkpatch": _checkpatch_options(args, settings, stdout), "sections": sections}
-
-    def source_line(path: str, line: int) -> str:
-        scanned = linter.scanned(path)
-        return scanned.line_text(line) if scanned is not None else ""
-
-    meta = _meta(linter, root, result.files_checked, result.lines_checked, source_line, options)
-    stdout.write(get("checkpatch")(result.findings, meta))
+    report(result, linter, "checkpatch", stdout, options)
     if result.problems:
         return 2
     return 1 if result.findings else 0
@@ -602,7 +590,7 @@ def run(args: argparse.Namespace, settings, stdin: IO, stdout: IO, stderr: IO) -
 
 def emit(args, settings, gate: SeriesGate, root: Optional[Path], findings, fmt: str, stdout: IO) -> int:
     """Write ``findings`` of a gate run in format ``fmt``; the exit status (0 or 1)."""
-    from hvlint.reporters import get
+    from hvlint.reporters import get, meta_for
 
     if args.mailback and not findings:
         return 0
@@ -614,6 +602,6 @@ def emit(args, settings, gate: SeriesGate, root: Optional[Path], findings, fmt: 
         "added_text": outcome.added_text,
     }
     counts = (outcome.files_checked, outcome.lines_checked)
-    meta = _meta(gate.linter, root, *counts, outcome.source_line, options)
+    meta = meta_for(gate.linter, root, *counts, outcome.source_line, options=options)
     stdout.write(get(fmt)(findings, meta))
     return 1 if findings else 0
