@@ -145,9 +145,7 @@ def run(argv: Sequence[str], stdin: TextIO, stdout: TextIO, stderr: TextIO) -> i
     targets = paths or [linter.root or Path.cwd()]  # no PATH: the tree it stands in
     result = linter.lint_paths(targets)
     if args.verbose:
-        stderr.write(f"hvlint: root: {linter.root or 'none (rules tables only)'}\n")
-        stderr.write(f"hvlint: scheme: {linter.scheme.name} ({linter.scheme.reason})\n")
-        stderr.write(f"hvlint: tree cache: {linter.cache.describe() if linter.cache else 'off'}\n")
+        stderr.writelines(f"hvlint: {note}\n" for note in linter.run_notes("none (rules tables only)"))
         stderr.write(f"hvlint: checked {result.files_checked} files, {result.lines_checked} lines\n")
         for relpath in sorted({f.path for f in result.findings} | _neutral_checked(linter)):
             for note in linter.file_notes(relpath):

@@ -471,6 +471,15 @@ class Linter:
         cached = self._scans.get(relpath)
         return cached[1] if cached else None
 
+    def run_notes(self, no_root: str) -> List[str]:
+        """What -v says first: the root (``no_root`` when there is none), the scheme and why,
+        and the tree cache used."""
+        return [
+            f"root: {self.root or no_root}",
+            f"scheme: {self.scheme.name} ({self.scheme.reason})",
+            f"tree cache: {self.cache.describe() if self.cache else 'off'}",
+        ]
+
     def line_text(self, relpath: str, line: int) -> str:
         """A line of the last scan of ``relpath`` ("" when it was not scanned)."""
         sf = self.scanned(relpath)

@@ -540,9 +540,7 @@ def _run_files(args: argparse.Namespace, settings, stdout: IO, stderr: IO) -> Op
 
 def _verbose(gate: SeriesGate, root: Optional[Path], stderr: IO) -> None:
     linter = gate.linter
-    stderr.write(f"hvlint: root: {root or 'none (--no-tree or no kernel tree found)'}\n")
-    stderr.write(f"hvlint: scheme: {linter.scheme.name} ({linter.scheme.reason})\n")
-    stderr.write(f"hvlint: tree cache: {linter.cache.describe() if linter.cache else 'off'}\n")
+    stderr.writelines(f"hvlint: {note}\n" for note in linter.run_notes("none (--no-tree or no kernel tree found)"))
     hows = {
         "applied": "the patch applied to the tree",
         "in-tree": "the tree already holds the patch",
