@@ -35,9 +35,9 @@ from pathlib import Path
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import synth_tree
+import synth_tree  # noqa: E402  (sibling scripts, not a package)
+from bench_common import given_tree, hvlint_command  # noqa: E402
 
-DEFAULT_TREE = Path("/work/kernels/linux-source-6.1")
 X86 = "arch/x86/include/asm/hyperv-tlfs.h"
 ARM64 = "arch/arm64/include/asm/hyperv-tlfs.h"
 TARGETS = [
@@ -201,14 +201,6 @@ def median_time(
     return statistics.median(times), proc
 
 
-def hvlint_cmd() -> List[str]:
-    found = shutil.which(
-        "hvlint",
-        path=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]),
-    )
-    return [found] if found else [sys.executable, "-m", "hvlint"]
-
-
 def main(argv: Optional[List[str]] = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument(
@@ -226,11 +218,7 @@ def main(argv: Optional[List[str]] = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="hvlint-bench-gate-") as tmp:
         work = Path(tmp)
-        tree = args.tree or (
-            Path(os.environ["HVLINT_BENCH_TREE"]) if os.environ.get("HVLINT_BENCH_TREE") else None
-        )
-        if tree is None and DEFAULT_TREE.is_dir():
-            tree = DEFAULT_TREE
+        tree = given_tree(args.tree)
         if tree is None:
             tree = work / "tree"
             synth_tree.generate_tree(tree, **(synth_tree.QUICK if args.quick else {}))
@@ -241,7 +229,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         lines = len(mbox.read_bytes().splitlines())
         print(f"series: {len(files)} patches, {lines} mbox lines ({mbox.stat().st_size} bytes)")
 
-        hv = hvlint_cmd()
+        hv = hvlint_command()
         env = child_env(work)
         warm_up = [*hv, "--no-tree", str(mbox)]  # compiles every module the gate imports
         subprocess.run(warm_up, env=env, capture_output=True, check=False)

@@ -36,12 +36,13 @@ from pygls.lsp.client import LanguageClient
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
 
+from bench_common import given_tree  # noqa: E402  (a sibling script, not a package)
 from hvlint import ruledata  # noqa: E402
 from hvlint.lsp_convert import EditorOptions  # noqa: E402
 from hvlint.lsp_server import Engine  # noqa: E402
 
-KERNEL = Path("/work/kernels/linux-source-6.1")
 SMALL_TREE = REPO / "tests" / "data" / "lsp" / "tree"
 BENCH_FILE = "drivers/hv/hvlint_bench_5000.c"
 REGS = ["SCONTROL", "SIMP", "SIEFP", "EOM", "SINT0", "VP_INDEX"]
@@ -265,12 +266,12 @@ def run_in_process(tree: Path, text: str, keystrokes: int) -> Dict[str, object]:
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
-        "--tree", type=Path, help="workspace (default: linux-source-6.1 if present)"
+        "--tree", type=Path, help="workspace (default: $HVLINT_BENCH_TREE, linux-source-6.1 if present)"
     )
     parser.add_argument("--lines", type=int, default=5000)
     parser.add_argument("--keystrokes", type=int, default=40)
     args = parser.parse_args(argv)
-    tree = (args.tree or (KERNEL if KERNEL.is_dir() else SMALL_TREE)).resolve()
+    tree = (given_tree(args.tree) or SMALL_TREE).resolve()
     print(f"workspace: {tree}")
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(

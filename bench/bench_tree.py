@@ -34,7 +34,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shlex
 import shutil
 import statistics
 import subprocess
@@ -48,8 +47,8 @@ from typing import Dict, List, Optional, Sequence
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import synth_tree  # noqa: E402  (a sibling script, not a package)
+from bench_common import DEFAULT_TREE, given_tree, hvlint_command  # noqa: E402
 
-DEFAULT_TREE = Path("/work/kernels/linux-source-6.1")
 GREP_PATTERN = "HV_|hv_"
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
@@ -216,18 +215,6 @@ def c_sources(tree: Path) -> List[Path]:
     return out
 
 
-def hvlint_command(spec: Optional[str]) -> List[str]:
-    """The hvlint to measure: --hvlint, else the console script installed next to this Python
-    (the same environment), else the one on PATH, else ``python -m hvlint``."""
-    if spec:
-        return shlex.split(spec)
-    beside = Path(sys.executable).parent / "hvlint"
-    if beside.is_file() and os.access(beside, os.X_OK):
-        return [str(beside)]
-    exe = shutil.which("hvlint")
-    return [exe] if exe else [sys.executable, "-m", "hvlint"]
-
-
 def startup(hvlint: List[str], runs: int) -> Run:
     """`hvlint --version`, `runs` times; wall is the median, extra holds every sample."""
     samples, last = [], None
@@ -250,11 +237,9 @@ def choose_tree(args: argparse.Namespace, workdir: Path) -> tuple:
             f"synthetic, --quick ({stats.files} files, {stats.lines} lines, "
             f"generated in {time.perf_counter() - t0:.1f}s)"
         )
-    given = args.tree or os.environ.get("HVLINT_BENCH_TREE")
-    if given:
-        return Path(given).resolve(), f"tree given ({given})"
-    if DEFAULT_TREE.is_dir():
-        return DEFAULT_TREE, f"real tree {DEFAULT_TREE}"
+    given = given_tree(args.tree)
+    if given is not None:
+        return given.resolve(), f"real tree {given}"
     dest = workdir / "synthetic-tree"
     print(f"no kernel tree found; generating a kernel-sized one in {dest} ...", flush=True)
     t0 = time.perf_counter()
