@@ -182,8 +182,7 @@ class ScannedFile:
 
     def identifiers(self) -> Iterator[Tuple[str, int]]:
         """Every identifier in code outside directives (define bodies included), with offsets."""
-        for m in _IDENT.finditer(self.body):
-            yield m.group(), m.start()
+        return identifiers_in(self.body, 0)
 
     @property
     def enums(self) -> List[EnumConstant]:
@@ -207,6 +206,12 @@ class ScannedFile:
         patterns = word_patterns(tuple(sorted(wanted)), r"\s*\(")
         self._calls[wanted] = list(_scan_calls(self, patterns))
         return list(self._calls[wanted])
+
+
+def identifiers_in(text: str, base: int) -> Iterator[Tuple[str, int]]:
+    """Identifiers of ``text`` with their offsets plus ``base`` (where ``text`` starts)."""
+    for m in _IDENT.finditer(text):
+        yield m.group(), base + m.start()
 
 
 def _line_starts(text: str) -> List[int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Dict, FrozenSet, Iterator, List, Optional, Tuple
@@ -14,7 +15,6 @@ from hvlint.scanner import ScannedFile
 from hvlint.tristate import file_arches
 from hvlint.values import Resolver
 
-_IDENT = re.compile(r"[A-Za-z_]\w*")
 _DEFINED_ONLY = re.compile(r"\s*(?:defined\s*\(?\s*([A-Za-z_]\w*)\s*\)?|([A-Za-z_]\w*))\s*\Z")
 
 
@@ -38,6 +38,11 @@ class FileContext:
         """Record something hvlint could not tell about this file."""
         line, _ = self.file.position(offset)
         self.notes.append(f"{self.file.path}:{line}: {text}")
+
+    @functools.cached_property
+    def definition_offsets(self) -> FrozenSet[int]:
+        """Offsets of the names this file defines (#define and enum constants)."""
+        return frozenset(d.offset for d in self.file.defines) | frozenset(e.offset for e in self.file.enums)
 
     @property
     def shared(self) -> bool:
@@ -94,11 +99,6 @@ class FileContext:
             suggestion=suggestion,
         )
 
-
-def identifiers_in(text: str, base: int) -> Iterator[Tuple[str, int]]:
-    """Identifiers of an expression with their absolute offsets."""
-    for m in _IDENT.finditer(text):
-        yield m.group(), base + m.start()
 
 
 def definitions_of(ctx: FileContext) -> Iterator[Tuple[str, int, int, str, int]]:

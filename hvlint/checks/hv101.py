@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from hvlint.checks.context import FileContext, definitions_of, identifiers_in
+from hvlint.checks.context import FileContext, definitions_of
 from hvlint.findings import Finding
+from hvlint.scanner import identifiers_in
 from hvlint.values import Resolved
 
 

@@ -65,7 +65,6 @@ def check(ctx: FileContext) -> Iterator[Finding]:
         return
     rule = ctx.data.rule("HV102")
     cache: Dict[str, Optional[str]] = {}
-    definition_offsets = {d.offset for d in ctx.file.defines} | {e.offset for e in ctx.file.enums}
     occurrences: list[Tuple[str, int]] = [(d.name, d.offset) for d in ctx.file.defines]
     occurrences += ctx.file.names_matching(_candidates(ctx))
     for name, offset in sorted(occurrences, key=lambda o: o[1]):
@@ -76,7 +75,7 @@ def check(ctx: FileContext) -> Iterator[Finding]:
         arches = ctx.line_arches(line)
         if arches <= {"x86"}:
             continue  # compiled only for x86 (or never)
-        if _allowed(ctx, name, offset in definition_offsets):
+        if _allowed(ctx, name, offset in ctx.definition_offsets):
             continue
         suggestion = _suggestion(ctx, name)
         key = "prefix" if suggestion else "prefix_no_suggestion"

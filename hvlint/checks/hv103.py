@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Iterator, Optional
 
-from hvlint.checks.context import FileContext, identifiers_in
+from hvlint.checks.context import FileContext
 from hvlint.findings import Finding
+from hvlint.scanner import identifiers_in
 
 
 def alias_for(ctx: FileContext, name: str) -> Optional[str]:

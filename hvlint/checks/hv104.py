@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Iterator, List, Optional
 
-from hvlint.checks.context import FileContext, definitions_of, identifiers_in
+from hvlint.checks.context import FileContext, definitions_of
 from hvlint.checks.hv102 import x86_only_reason
 from hvlint.findings import Finding
+from hvlint.scanner import identifiers_in
 from hvlint.values import Resolved
 from hvlint.wordfind import word_patterns
 
@@ -74,9 +75,8 @@ def check(ctx: FileContext) -> Iterator[Finding]:
     coverage = _alias_coverage(ctx)
     if coverage != frozenset(_PAIR):
         return  # the index cannot tell what each arch defines
-    seen_defs = {d.offset for d in ctx.file.defines}
     for name, offset in ctx.file.names_matching(word_patterns((alias,), r"\w*")):
-        if offset in seen_defs:
+        if offset in ctx.definition_offsets:
             continue
         line, _ = ctx.file.position(offset)
         if len(ctx.line_arches(line) & set(_PAIR)) < 2:

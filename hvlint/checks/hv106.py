@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from hvlint.checks.context import FileContext, identifiers_in
+from hvlint.checks.context import FileContext
 from hvlint.findings import Finding
-from hvlint.scanner import CONDITIONALS
+from hvlint.scanner import CONDITIONALS, identifiers_in
 
 
 def check(ctx: FileContext) -> Iterator[Finding]:
