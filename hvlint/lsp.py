@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import multiprocessing
 import sys
 from typing import List, NoReturn, Optional
 
@@ -69,10 +68,6 @@ def main(argv: Optional[List[str]] = None) -> int:
     except OSError as exc:
         print(f"hvlint: cannot open log file: {exc}", file=sys.stderr)
         return 2
-    # The index prefilter may use a process pool. Forking a process that runs threads (the
-    # stdin reader, the lint and index workers) can copy a held lock into the child, which then
-    # waits forever; children started fresh cannot.
-    multiprocessing.set_start_method("spawn", force=True)
     server = create_server()
     server.start_io()
     return 0 if server.clean_exit else 1

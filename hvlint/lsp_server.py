@@ -16,15 +16,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
-import re
-import shutil
-import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional, Sequence
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
@@ -55,6 +51,7 @@ from hvlint.lsp_convert import (
     text_edits,
     to_diagnostic,
 )
+from hvlint.paths import glob_set
 
 log = logging.getLogger("hvlint.lsp")
 
@@ -64,8 +61,6 @@ _REBUILD_NAMES = ("Kconfig", "Makefile", "Kbuild")
 _WATCH_GLOBS = ("**/*.c", "**/*.h", f"**/{CONFIG_NAME}", "**/Kconfig*", "**/Makefile", "**/Kbuild")
 IGNORE_COMMAND = "hvlint.ignoreInFile"
 RENAME_COMMAND = "hvlint.renameInTree"
-# How long the search for a name's users may take before the rename stays in its own file.
-_GREP_TIMEOUT = 60
 
 
 class Engine:
@@ -91,8 +86,15 @@ class Engine:
     def create(
         cls, folder: Optional[Path], options: EditorOptions, rules: ruledata.RuleData
     ) -> "Engine":
-        """Settings: the config file (``configPath``, else the nearest ``.hvlint.toml``), then
-        the editor's on top.
+        """An Engine for the tree around ``folder`` with the settings of ``setup``."""
+        return cls(*cls.setup(folder, options, rules), rules)
+
+    @staticmethod
+    def setup(
+        folder: Optional[Path], options: EditorOptions, rules: ruledata.RuleData
+    ) -> Tuple[Optional[Path], Settings]:
+        """The tree root around ``folder`` (resolved; None outside a tree) and the settings: the
+        config file (``configPath``, else the nearest ``.hvlint.toml``), then the editor's on top.
 
         Raises ``hvlint.config.ConfigError`` for a config file or setting that cannot be used.
         """
@@ -110,7 +112,7 @@ class Engine:
             changes["strict"] = options.strict
         if options.ignore is not None:
             changes["ignore"] = settings.ignore | parse_type_list(options.ignore, rules, "ignore")
-        return cls(root, replace(settings, **changes), rules)
+        return (root.resolve() if root is not None else None), replace(settings, **changes)
 
     def rel(self, path: Optional[Path]) -> Optional[str]:
         """``path`` relative to the tree root (posix), or None outside the tree."""
@@ -215,39 +217,45 @@ class Engine:
         return any(d.name == name for d in sf.defines) or any(e.name == name for e in sf.enums)
 
     def users(self, name: str, definer: Optional[Path]) -> List[Path]:
-        """Files of the tree that use ``name`` as defined in ``definer`` (a word match; comments
-        are sifted later).
+        """Files of the tree that use ``name`` as defined in ``definer`` (a word that starts with
+        it: the rename edits only the whole word, in code, and skips comments and strings).
 
         When other files define the same name too (``HV_REGISTER_SCONTROL`` is an x86 MSR in
         one header and an arm64 VP register in another), only files that see this definition
         are kept: those of its arch, and none that define the name themselves.
         """
-        if self.root is None:
+        if self.root is None or self.tree is None:
             return []
-        found = [p for p in _grep_files(self.root, name, self.rules.suffixes) if self._tree_file(p)]
+        found = self._files_naming(name)
         here = self.rel(definer)
         defs = (
-            [d for d in self.tree.index.definitions(name) if not d.builtin]
-            if self.tree and self.ready
-            else []
+            [d for d in self.tree.index.definitions(name) if not d.builtin] if self.ready else []
         )
         others = {d.path for d in defs if d.path != here}
-        if not others:
-            return found
-        arches = frozenset().union(*(d.arches for d in defs if d.path == here))
-        kept = []
-        for path in found:
-            rel = self.rel(path)
-            if rel in others:
-                continue
-            cls = self.tree.path_class(rel) if self.tree else None
-            if cls in arches and cls in ("x86", "arm64"):
-                kept.append(path)
-        return kept
+        if others:
+            arches = frozenset().union(*(d.arches for d in defs if d.path == here))
+            kept = []
+            for rel in found:
+                cls = self.tree.path_class(rel) if rel not in others else None
+                if cls in arches and cls in ("x86", "arm64"):
+                    kept.append(rel)
+            found = kept
+        return [self.root / rel for rel in found]
 
-    def _tree_file(self, path: Path) -> bool:
-        rel = self.rel(path)
-        return rel is not None and not self._excluded(rel)
+    def _files_naming(self, name: str) -> List[str]:
+        """Root-relative paths of the tree's sources where a word starts with ``name``.
+
+        hvlint's own walk and byte prefilter. Excluded paths are skipped, and so is
+        ``index_exclude`` (tools/: user space, with definitions of its own that never join the
+        index, so a rename here must not reach them either).
+        """
+        assert self.root is not None and self.tree is not None
+        linter = self.tree
+        skip = glob_set(
+            tuple(linter.classifier.sets["exclude"].patterns) + tuple(linter.data.index_exclude)
+        )
+        listed = dict(walk.list_files(self.root, "", linter.data.suffixes, skip.matches))
+        return [listed[str(p)] for p in walk.prefilter(list(listed), [name])]
 
     def _excluded(self, rel: str) -> bool:
         """Excluded by rules/paths.toml or the config's ``[paths] exclude`` (the Linter's globs)."""
@@ -273,47 +281,6 @@ def to_path(uri: str) -> Optional[Path]:
     """The local path of a file: URI."""
     path = to_fs_path(uri) if uri.startswith("file:") else None
     return Path(path) if path else None
-
-
-def _grep_files(root: Path, name: str, suffixes: Sequence[str]) -> List[Path]:
-    """Files under ``root`` holding ``name`` as a word: GNU grep if present, else a Python walk."""
-    grep = shutil.which("grep")
-    if grep:
-        cmd = [
-            grep,
-            "-rlwF",
-            "--exclude-dir=.git",
-            *(f"--include=*{s}" for s in suffixes),
-            "-e",
-            name,
-            "--",
-            ".",
-        ]
-        try:
-            out = subprocess.run(
-                cmd, cwd=root, capture_output=True, timeout=_GREP_TIMEOUT, check=False
-            )
-            if out.returncode in (0, 1):
-                return [root / p for p in os.fsdecode(out.stdout).splitlines() if p]
-        except subprocess.TimeoutExpired:
-            log.warning("searching %s for %s took too long; renaming in this file only", root, name)
-            return []
-        except (OSError, subprocess.SubprocessError) as exc:
-            log.info("grep failed (%s); walking the tree", exc)
-    literal = re.escape(name.encode())  # first: a leading lookbehind defeats re's fast search
-    word = re.compile(literal + rb"(?<![A-Za-z0-9_]" + literal + rb")(?![A-Za-z0-9_])")
-    found = []
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = [d for d in dirs if d != ".git"]
-        for file in files:
-            if file.endswith(tuple(suffixes)):
-                path = Path(folder, file)
-                try:
-                    if word.search(path.read_bytes()):
-                        found.append(path)
-                except OSError:
-                    continue
-    return found
 
 
 @dataclass
@@ -408,14 +375,30 @@ class HvlintLanguageServer(LanguageServer):
 
     # ---- settings and the index ----------------------------------------------------------
 
-    def configure(self, options: EditorOptions) -> None:
-        """Take editor settings (and the config file): a new Engine, indexed in the background."""
+    def configure(self, options: EditorOptions, force: bool = False) -> bool:
+        """Take editor settings (and the config file): a new Engine, indexed in the background.
+
+        When the tree and the settings come out as they are, the Engine and its index stay,
+        unless ``force`` (the build files changed: Kconfig decides which arch a file is).
+        Returns whether a new Engine was made.
+        """
+        current = self.engine
         try:
-            engine = Engine.create(self.workspace_root(), options, self.rules)
+            root, settings = Engine.setup(self.workspace_root(), options, self.rules)
+            if (
+                not force
+                and current is not None
+                and current.root == root
+                and current.settings == settings
+            ):
+                self.options = options
+                log.info("settings unchanged: the index stays")
+                return False
+            engine = Engine(root, settings, self.rules)
         except Exception as exc:  # a bad config file or setting must not stop the server
             self.log_to_client(f"settings not applied: {exc}", types.MessageType.Error)
-            if self.engine is not None:
-                return
+            if current is not None:
+                return False
             engine = Engine.create(None, EditorOptions(), self.rules)
         self.options = options
         self.engine = engine
@@ -424,6 +407,7 @@ class HvlintLanguageServer(LanguageServer):
         self._generation += 1
         self.spawn(self._index(engine, self._generation))
         self.relint_all()
+        return True
 
     async def _index(self, engine: Engine, generation: int) -> None:
         if engine.tree is None:
@@ -569,8 +553,9 @@ class HvlintLanguageServer(LanguageServer):
             path = Path(fs_path)
             if engine.is_config(path):
                 self.log_to_client(f"{path} changed: settings reloaded", types.MessageType.Info)
-                self.configure(self.options)
-                return
+                if self.configure(self.options, force=rebuild):
+                    return  # a new Engine reads the tree afresh
+                continue
             if path.name.startswith(_REBUILD_NAMES):
                 rebuild = True
             elif change.uri not in self.docs and path.suffix in self.rules.suffixes:
@@ -578,7 +563,7 @@ class HvlintLanguageServer(LanguageServer):
                 self.on_lint_thread(f"reading {path}", lambda p=path: engine.disk_changed(p))
                 others = others or engine.affects_others(path)
         if rebuild:
-            self.configure(self.options)
+            self.configure(self.options, force=True)
         elif others:
             self.relint_all()
 

@@ -8,12 +8,14 @@ drivers/hv files calling the generic accessors. Expected findings are marked in 
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
 import pytest_lsp
 from lsprotocol import types
 from lsp_harness import (
+    TIMEOUT,
     apply_edits,
     change_doc,
     copy_tree,
@@ -279,6 +281,100 @@ async def test_rename_of_a_definition_reaches_its_users(client: LanguageClient, 
     assert "/* HV_REGISTER_SCONTROL stays in comments */" in apply_edits(
         user.read_text(), edits[user.as_uri()]
     )
+
+
+async def test_tree_rename_leaves_tools_alone(client: LanguageClient, tmp_path: Path):
+    """tools/ (user space: the KVM selftests) has definitions of its own that never join the
+    index (``index_exclude``): a tree-wide rename must not edit it, as it edits drivers/."""
+    root = copy_tree(tmp_path)
+    header = root / "arch/x86/include/asm/hv_timer.h"
+    header.write_text("#define HV_REGISTER_TSC_FREQUENCY\t\t0x40000022\n")
+    user = root / "drivers/hv/hv_util.c"
+    user.write_text("u64 hv_tsc_hz(void)\n{\n\treturn hv_tsc_read(HV_REGISTER_TSC_FREQUENCY);\n}\n")
+    selftests = root / "tools/testing/selftests/kvm"
+    tools_files = {
+        selftests / "include/x86_64/hyperv.h": "#define HV_REGISTER_TSC_FREQUENCY\t0x40000022\n",
+        selftests / "x86_64/hyperv_clock.c": "\trdmsr(HV_REGISTER_TSC_FREQUENCY);\n",
+    }
+    for path, text in tools_files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    await start(client, root)
+    await wait_index(client)
+    uri = open_doc(client, header)
+    diags = await wait_diagnostics(client, uri, lambda d: got(d) == {(0, "HV_REGISTER_MSR")})
+    actions = await code_actions(client, uri, diags[0].range, diags)
+    rename = next(
+        a
+        for a in actions
+        if a.title
+        == "hvlint: rename HV_REGISTER_TSC_FREQUENCY to HV_X64_MSR_TSC_FREQUENCY in the tree"
+    )
+    if rename.edit is None:
+        rename = await client.code_action_resolve_async(rename)
+    edits = edits_by_uri(rename.edit)
+    assert set(edits) == {uri, user.as_uri()}
+    assert "hv_tsc_read(HV_X64_MSR_TSC_FREQUENCY);" in apply_edits(
+        user.read_text(), edits[user.as_uri()]
+    )
+    for path, text in tools_files.items():
+        assert path.read_text() == text  # and no edit for it either (the set above)
+
+
+async def test_unchanged_settings_keep_the_index(client: LanguageClient, tmp_path: Path):
+    """The same settings again (from the editor, or a config file saved unchanged) keep the
+    index; a change to the build files (Kconfig) builds it again even so."""
+    root = copy_tree(tmp_path)
+    config = root / ".hvlint.toml"
+    config.write_text("strict = false\n")
+    await start(client, root, options={"hvlint": {"scheme": "syn-reg"}})
+    await wait_index(client)
+    common = open_doc(client, root / HV_COMMON_C)
+    await wait_diagnostics(client, common, is_clean, "clean")
+
+    client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(
+            settings={"hvlint": {"scheme": "syn-reg", "debounceMs": 50}}
+        )
+    )
+    # The config file saved as it was, with a header changed in the same batch of events:
+    # the header's change is still read.
+    config.write_text(config.read_text())
+    header = root / ARM64_TLFS
+    header.write_text(
+        header.read_text().replace("#define HV_SYN_REG_EOM\t\t\tHV_REGISTER_EOM\n", "")
+    )
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            changes=[
+                types.FileEvent(uri=config.as_uri(), type=types.FileChangeType.Changed),
+                types.FileEvent(uri=header.as_uri(), type=types.FileChangeType.Changed),
+            ]
+        )
+    )
+    await wait_diagnostics(client, common, one_arch_alias, "an HV104 finding")
+
+    disk_event(client, root / "drivers/hv/Kconfig", types.FileChangeType.Changed)
+
+    def rebuilt() -> "str | None":
+        for token, reports in client.progress_reports.items():
+            if token != "hvlint-index-1" and any(
+                isinstance(r, types.WorkDoneProgressEnd)
+                and not (r.message or "").startswith("superseded")
+                for r in reports
+            ):
+                return str(token)
+        return None
+
+    async def until_rebuilt() -> str:
+        while (token := rebuilt()) is None:
+            await client.wait_for_notification(types.PROGRESS)
+        return token
+
+    # One more index only, and it is the Kconfig one: the settings built none.
+    assert await asyncio.wait_for(until_rebuilt(), TIMEOUT) == "hvlint-index-2"
+    assert set(map(str, client.progress_reports)) == {"hvlint-index-1", "hvlint-index-2"}
+    await wait_diagnostics(client, common, one_arch_alias, "the HV104 finding, rebuilt")
 
 
 async def test_ignore_action_edits_config(client: LanguageClient, tmp_path: Path):
