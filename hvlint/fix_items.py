@@ -18,18 +18,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Set, Tuple, Union
 
-from hvlint.checks.context import identifiers_in
 from hvlint.checks.hv103 import alias_for
 from hvlint.engine import Linter
 from hvlint.findings import Finding
+from hvlint.fix_data import FIX_ARCHES
 from hvlint.fix_edit import line_span, removable
-from hvlint.fix_tree import TreeFiles, code_occurrences, msr_argument_spans, name_pattern
+from hvlint.fix_tree import TreeFiles, code_occurrences, msr_argument_spans, name_patterns
 from hvlint.index import Definition
 from hvlint.ruledata import Register
-from hvlint.scanner import Define
+from hvlint.scanner import Define, identifiers_in
 from hvlint.values import Resolved, describe
-
-ARCH_ORDER = ("x86", "arm64")
 
 
 @dataclass(frozen=True)
@@ -193,7 +191,7 @@ class Analyzer:
                 return f"no synthetic alias for {name}"
             suffix = alias[len(prefix) :]
             reg = self.data.register_by_suffix(suffix)
-            for arch in ARCH_ORDER:
+            for arch in FIX_ARCHES:
                 required = arch in arches
                 value = self.value(name, arch)
                 if value is not None and required and self.data.is_msr(value) != (arch == "x86"):
@@ -397,7 +395,7 @@ class Analyzer:
         self, old: str, located, removals, covered, left_calls, hv103_on: bool
     ) -> Union[List[Tuple[str, int]], str]:
         """Offsets of ``old`` to rename (x86-only code, MSR accessors), or why the rename is off."""
-        pattern = name_pattern([old])
+        patterns = name_patterns([old])
         def_offsets = set()
         for d, (path, _define) in located:
             def_offsets.add(
@@ -410,7 +408,7 @@ class Analyzer:
             if snap is None:
                 return f"{rel} mentions {old} but cannot be read"
             msr_spans = None
-            for _name, off in code_occurrences(snap.sf, pattern):
+            for _name, off in code_occurrences(snap.sf, patterns):
                 if (rel, off) in def_offsets or (rel, off) in covered:
                     continue
                 if any(p == rel and s <= off < e for p, s, e in removals):

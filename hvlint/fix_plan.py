@@ -15,10 +15,10 @@ from typing import Callable, Dict, List, Optional, Set, Tuple
 from hvlint.engine import Linter
 from hvlint.findings import Finding
 from hvlint.fix_alias import NewAlias, block_edit, merge_edits
-from hvlint.fix_data import FixData
+from hvlint.fix_data import FIX_ARCHES, FixData
 from hvlint.fix_edit import Edit, OverlapError, apply, lines_of, orphan_lines, rename_aligned
 from hvlint.fix_items import AliasAdd, Analyzer, CallPlan, Need, RenamePlan, hexval, strip_parens
-from hvlint.fix_tree import PAIR, TreeFiles, comment_occurrences, name_pattern
+from hvlint.fix_tree import TreeFiles, comment_occurrences, name_patterns
 
 FIXABLE = ("HV101", "HV103")
 ITEM_KINDS = ("rename", "call", "alias")
@@ -431,20 +431,20 @@ class Planner:
         names = set(renames) | {o for m in by_file.values() for o in m}
         if not names:
             return
-        pattern = name_pattern(names)
+        patterns = name_patterns(names)
         for rel in self.tree.users(names):
             snap = self.tree.snapshot(rel)
             if snap is None or snap.problem:
                 continue
             spans = [(s, e) for s, e, _k in removals.get(rel, [])]
-            for name, off in comment_occurrences(snap.sf, pattern):
+            for name, off in comment_occurrences(snap.sf, patterns):
                 if any(s <= off < e for s, e in spans):
                     continue
                 arches = self.tree.arches(rel, snap.sf.position(off)[0])
                 new: Optional[str] = None
                 if arches == {"x86"} and name in renames:
                     new = renames[name].new
-                elif arches == PAIR and name in by_file.get(rel, {}):
+                elif arches == set(FIX_ARCHES) and name in by_file.get(rel, {}):
                     new = by_file[rel][name]
                 if new is not None:
                     edits.setdefault(rel, []).append(Edit(off, off + len(name), new, "comments"))

@@ -18,7 +18,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 from hvlint.engine import Linter
 from hvlint.fix_edit import Edit, new_offset
 from hvlint.fix_plan import Plan
-from hvlint.fix_tree import TreeFiles, code_occurrences, name_pattern
+from hvlint.fix_tree import TreeFiles, code_occurrences, name_patterns
 from hvlint.values import Resolved, describe
 
 _IDENT = re.compile(r"[A-Za-z_]\w*")
@@ -41,14 +41,14 @@ def verify(linter: Linter, tree: TreeFiles, plan: Plan) -> Dict[str, str]:
     names.discard(None)
     if not names:
         return {}
-    pattern = name_pattern(names)
+    patterns = name_patterns(names)
     checks: List[Tuple[str, int, str, str, str, int]] = []
     for rel in sorted(set(tree.users(names)) | set(plan.new_texts)):
         snap = tree.snapshot(rel)
         if snap is None:
             continue
         edits = plan.edits.get(rel, [])
-        for name, off in code_occurrences(snap.sf, pattern):
+        for name, off in code_occurrences(snap.sf, patterns):
             new = _after(name, off, edits)
             if new is None:
                 continue

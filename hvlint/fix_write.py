@@ -9,7 +9,6 @@ a rename spread over several files must not land half-way.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import stat
 import tempfile
@@ -29,11 +28,6 @@ class FileChange:
     relpath: str
     old: bytes
     new: bytes
-
-
-def digest(data: bytes) -> str:
-    """Content hash used to tell whether a file changed on disk."""
-    return hashlib.sha256(data).hexdigest()
 
 
 def target_path(root: Path, relpath: str) -> Path:
@@ -112,7 +106,7 @@ def write_changes(root: Path, changes: Sequence[FileChange]) -> None:
     for i, (change, path, tmp, mode) in enumerate(staged):
         current = _read(path)
         error = None
-        if current is None or digest(current) != digest(change.old):
+        if current != change.old:
             error = f"{change.relpath}: changed on disk since hvlint read it"
         else:
             try:

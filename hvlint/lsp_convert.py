@@ -227,11 +227,14 @@ def resolve_config_path(options: EditorOptions, root: Optional[Path]) -> Optiona
 
 
 def code_occurrences(text: str, name: str) -> List[Tuple[int, int]]:
-    """Offsets (start, end) of ``name`` as a whole identifier in code (not comments, strings)."""
+    """Offsets (start, end) of ``name`` as a whole identifier in code (not comments, strings).
+
+    The same search as --fix's (hvlint.fix_tree.find_names), imported here only when used.
+    """
+    from hvlint.fix_tree import find_names, name_patterns
+
     code = blank(text).code
-    word = re.escape(name)  # the literal first: a leading lookbehind defeats re's fast search
-    pattern = re.compile(word + r"(?<![A-Za-z0-9_]" + word + r")(?![A-Za-z0-9_])")
-    return [(m.start(), m.end()) for m in pattern.finditer(code)]
+    return [(off, off + len(name)) for _name, off in find_names(code, name_patterns([name]))]
 
 
 def text_edits(

@@ -3,6 +3,8 @@ and the verifier that stops a wrong plan."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 import fix_support as fs
@@ -11,7 +13,7 @@ from hvlint.fix_alias import NewAlias, block_edit
 from hvlint.fix_diff import file_diff
 from hvlint.fix_edit import Edit, OverlapError, apply, orphan_lines, rename_aligned, visual_width
 from hvlint.fix_plan import Item, Plan
-from hvlint.fix_tree import TreeFiles
+from hvlint.fix_tree import TreeFiles, comment_occurrences, find_names, name_patterns
 from hvlint.fix_verify import verify
 from hvlint.scanner import scan
 
@@ -149,3 +151,34 @@ def test_verifier_stops_a_rename_that_would_break_a_use(tmp_path):
     assert "0x40000080 on x86" in failures["rename:HV_REGISTER_SCONTROL"]
     # The overlays are gone: the index sees the disk again.
     assert linter.resolver.resolve("HV_REGISTER_SCONTROL", "x86").value == 0x40000080
+
+
+def test_names_are_found_as_whole_identifiers_only():
+    """A name counts where no identifier character (``$`` included) touches it."""
+    text = "HV_A HV_AB xHV_A HV_A_ $HV_A HV_A$ (HV_A) é HV_AB;\nHV_A"
+    found = find_names(text, name_patterns(["HV_A", "HV_AB"]))
+    assert found == [("HV_A", 0), ("HV_AB", 5), ("HV_A", 36), ("HV_AB", 44), ("HV_A", 51)]
+    assert find_names(text, name_patterns([])) == []
+
+
+def test_comment_occurrences_keep_to_the_comments():
+    sf = scanned("/* HV_A */ HV_A; // HV_A\nx = HV_A; /* HV_A */\n/* HV_A")
+    assert comment_occurrences(sf, name_patterns(["HV_A"])) == [
+        ("HV_A", 3),
+        ("HV_A", 20),
+        ("HV_A", 38),
+        ("HV_A", 49),
+    ]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_snapshot_refuses_a_link_to_something_not_a_file(tmp_path):
+    """A symlink to a FIFO is not read (reading would wait for a writer forever)."""
+    root = fs.checkout("pre-rename", tmp_path / "linux")
+    linter, _findings = fs.linter_for(root)
+    os.mkfifo(root / "fifo")
+    (root / "drivers" / "hv" / "link.h").symlink_to(root / "fifo")
+    (root / "drivers" / "hv" / "dir.h").symlink_to(root / "drivers")
+    tree = TreeFiles(linter)
+    assert tree.snapshot("drivers/hv/link.h") is None
+    assert tree.snapshot("drivers/hv/dir.h") is None
