@@ -102,6 +102,9 @@ class Linter:
         if self.root is not None and settings.use_kconfig:
             self.builds = BuildClasses(self.root, Kconfig(self.root, self.data.kconfig_arch, self.cache))
         self._index_exclude = GlobSet(self.data.index_exclude)
+        # Paths whose names are not the tree's: excluded ones, and user space (index_exclude,
+        # tools/) with definitions of its own. A rename never reaches them.
+        self.foreign = GlobSet(tuple(self.classifier.sets["exclude"].patterns) + self.data.index_exclude)
         self._accessor_schemes = {a: n for n, s in self.data.schemes.items() for a in s.accessors}
         self._scans: Dict[str, Tuple[str, ScannedFile]] = {}
         self._indexed_digest: Dict[str, str] = {}

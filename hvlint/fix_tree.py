@@ -19,7 +19,6 @@ from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
 from hvlint.checks.context import FileContext
 from hvlint.engine import Linter
 from hvlint.fix_data import FIX_ARCHES
-from hvlint.paths import GlobSet
 from hvlint.scanner import ScannedFile
 from hvlint.walk import MAX_FILE_BYTES, decode, list_files, prefilter, probes, read_capped
 from hvlint.wordfind import Patterns, find_words, word_patterns
@@ -75,9 +74,6 @@ class TreeFiles:
         self._listing: Optional[List[Tuple[str, str]]] = None
         self._users: Dict[FrozenSet[str], List[str]] = {}
         self._words: Optional[Dict[str, set]] = None
-        self._skip = GlobSet(
-            tuple(linter.classifier.sets["exclude"].patterns) + tuple(linter.data.index_exclude)
-        )
 
     # -- files ------------------------------------------------------------------------
 
@@ -152,7 +148,7 @@ class TreeFiles:
         if key not in self._users:
             if self._listing is None:
                 self._listing = sorted(
-                    list_files(self.root, "", self.linter.data.suffixes, self._skip.matches)
+                    list_files(self.root, "", self.linter.data.suffixes, self.linter.foreign.matches)
                 )
             rel_of = dict(self._listing)
             hits = prefilter([Path(p) for p, _ in self._listing], sorted(key))
@@ -170,7 +166,7 @@ class TreeFiles:
                 self._candidates = self.linter.candidate_files(self.root)
             for path in self._candidates:
                 rel = self.linter.relpath(path)
-                if self._skip.matches(rel):
+                if self.linter.foreign.matches(rel):
                     continue
                 try:
                     data = Path(path).read_bytes()

@@ -51,7 +51,6 @@ from hvlint.lsp_convert import (
     text_edits,
     to_diagnostic,
 )
-from hvlint.paths import glob_set
 
 log = logging.getLogger("hvlint.lsp")
 
@@ -245,16 +244,12 @@ class Engine:
     def _files_naming(self, name: str) -> List[str]:
         """Root-relative paths of the tree's sources where a word starts with ``name``.
 
-        hvlint's own walk and byte prefilter. Excluded paths are skipped, and so is
-        ``index_exclude`` (tools/: user space, with definitions of its own that never join the
-        index, so a rename here must not reach them either).
+        hvlint's own walk and byte prefilter, skipping the Linter's ``foreign`` paths (excluded,
+        or user space such as tools/ with definitions of its own).
         """
         assert self.root is not None and self.tree is not None
         linter = self.tree
-        skip = glob_set(
-            tuple(linter.classifier.sets["exclude"].patterns) + tuple(linter.data.index_exclude)
-        )
-        listed = dict(walk.list_files(self.root, "", linter.data.suffixes, skip.matches))
+        listed = dict(walk.list_files(self.root, "", linter.data.suffixes, linter.foreign.matches))
         return [listed[str(p)] for p in walk.prefilter(list(listed), [name])]
 
     def _excluded(self, rel: str) -> bool:
