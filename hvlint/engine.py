@@ -188,7 +188,7 @@ class Linter:
             aliases = sum(
                 1 for d in defs
                 if d.name.startswith(scheme.alias_prefix) and d.kind != "function-macro"
-                and _looks_like_register_alias(d.value, self.data)
+                and looks_like_register_alias(d.value, self.data)
             )
             if aliases:
                 counts[(name, "aliases")] += aliases
@@ -498,7 +498,7 @@ class Linter:
         return notes
 
 
-def _looks_like_register_alias(value: str, data: RuleData) -> bool:
+def looks_like_register_alias(value: str, data: RuleData) -> bool:
     """An alias definition names a register (``HV_X64_MSR_X``, ``HV_REGISTER_X``) or a number."""
     value = value.strip().strip("()").strip()
     return value.startswith(tuple(data.register_prefixes)) or value[:2].lower() == "0x"

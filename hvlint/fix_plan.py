@@ -12,12 +12,12 @@ import fnmatch
 from dataclasses import dataclass, field
 from typing import Callable, Dict, List, Optional, Set, Tuple
 
-from hvlint.engine import Linter
+from hvlint.engine import Linter, looks_like_register_alias
 from hvlint.findings import Finding
 from hvlint.fix_alias import NewAlias, block_edit, merge_edits
 from hvlint.fix_data import FIX_ARCHES, FixData
 from hvlint.fix_edit import Edit, OverlapError, apply, lines_of, orphan_lines, rename_aligned
-from hvlint.fix_items import AliasAdd, Analyzer, CallPlan, Need, RenamePlan, hexval, strip_parens
+from hvlint.fix_items import AliasAdd, Analyzer, CallPlan, Need, RenamePlan, hexval
 from hvlint.fix_tree import TreeFiles, comment_occurrences, name_patterns
 
 FIXABLE = ("HV101", "HV103")
@@ -395,7 +395,7 @@ class Planner:
                 d.params is None
                 and d.name.startswith(prefix)
                 and d.line not in removed
-                and self._register_alias(d.value)
+                and looks_like_register_alias(d.value, self.data)
             ):
                 existing.append((d, order.get(d.name[len(prefix) :], len(order))))
         if existing:
@@ -416,10 +416,6 @@ class Planner:
         return [
             block_edit(sf, new, anchors, removed, comment, self.fixdata.value, f"aliases:{header}")
         ]
-
-    def _register_alias(self, value: str) -> bool:
-        value = strip_parens(value)
-        return value.startswith(tuple(self.data.register_prefixes)) or value[:2].lower() == "0x"
 
     def _comment_edits(self, calls, renames, edits, removals) -> None:
         """--fix-comments: a renamed name in comments of x86-only lines; in shared lines of a file
