@@ -8,11 +8,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import List, NoReturn, Optional, Sequence, TextIO
 
 from hvlint import __version__, ruledata
-from hvlint.config import SCHEME_CHOICES, ConfigError, Settings, find_config, load_settings, parse_type_list
+from hvlint.config import SCHEME_CHOICES, ConfigError, Settings, find_config, load_settings, with_options
 from hvlint.engine import Linter, LintResult, find_root
 from hvlint.findings import InputProblem
 from hvlint.reporters import FORMATS, get as get_reporter, meta_for
@@ -68,22 +69,17 @@ def resolve_settings(args: argparse.Namespace, data: ruledata.RuleData, start: P
     config_path = Path(args.config) if args.config else find_config(start)
     if args.config and not config_path.is_file():
         raise ConfigError(f"{args.config}: no such config file")
-    settings = load_settings(config_path, data)
-    changes = {}
-    if args.scheme:
-        changes["scheme"] = args.scheme
-        changes["scheme_source"] = "--scheme"
-    if args.strict:
-        changes["strict"] = True
-    if args.ignore:
-        changes["ignore"] = settings.ignore | parse_type_list(args.ignore, data, "--ignore")
-    if args.types:
-        changes["types"] = parse_type_list(args.types, data, "--types")
-    if args.no_cache:
-        changes["use_cache"] = False
-    from dataclasses import replace
-
-    return replace(settings, **changes)
+    settings = with_options(
+        load_settings(config_path, data),
+        data,
+        scheme=args.scheme,
+        scheme_source="--scheme",
+        strict=True if args.strict else None,
+        ignore=args.ignore,
+        types=args.types,
+        label="--",
+    )
+    return replace(settings, use_cache=False) if args.no_cache else settings
 
 
 def list_types(data: ruledata.RuleData, out: TextIO) -> None:

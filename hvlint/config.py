@@ -63,6 +63,33 @@ def parse_type_list(text: Iterable[str], data: RuleData, what: str) -> FrozenSet
     return frozenset(out)
 
 
+def with_options(
+    settings: Settings,
+    data: RuleData,
+    *,
+    scheme: Optional[str] = None,
+    scheme_source: str,
+    strict: Optional[bool] = None,
+    ignore: Iterable[str] = (),
+    types: Iterable[str] = (),
+    label: str = "",
+) -> Settings:
+    """``settings`` (from the config file) with a front end's options on top: the command
+    line's or the editor's. ``label`` prefixes option names in error messages (``--``)."""
+    changes: dict = {}
+    if scheme:
+        changes["scheme"] = scheme
+        changes["scheme_source"] = scheme_source
+    if strict is not None:
+        changes["strict"] = strict
+    ignore, types = list(ignore), list(types)
+    if ignore:
+        changes["ignore"] = settings.ignore | parse_type_list(ignore, data, f"{label}ignore")
+    if types:
+        changes["types"] = parse_type_list(types, data, f"{label}types")
+    return replace(settings, **changes)
+
+
 def find_config(start: Path) -> Optional[Path]:
     """The nearest ``.hvlint.toml`` at or above ``start``."""
     start = start if start.is_dir() else start.parent

@@ -18,7 +18,7 @@ import asyncio
 import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
@@ -34,7 +34,7 @@ from hvlint.config import (
     Settings,
     find_config,
     load_settings,
-    parse_type_list,
+    with_options,
 )
 from hvlint.engine import Linter, find_root
 from hvlint.findings import Finding
@@ -103,15 +103,15 @@ class Engine:
             raise ConfigError(f"configPath {config}: no such config file")
         if config is None and folder is not None:
             config = find_config(folder)
-        settings = load_settings(config, rules)
-        changes: Dict[str, Any] = {}
-        if options.scheme is not None:
-            changes["scheme"] = options.scheme
-        if options.strict is not None:
-            changes["strict"] = options.strict
-        if options.ignore is not None:
-            changes["ignore"] = settings.ignore | parse_type_list(options.ignore, rules, "ignore")
-        return (root.resolve() if root is not None else None), replace(settings, **changes)
+        settings = with_options(
+            load_settings(config, rules),
+            rules,
+            scheme=options.scheme,
+            scheme_source="the editor's settings",
+            strict=options.strict,
+            ignore=options.ignore or (),
+        )
+        return (root.resolve() if root is not None else None), settings
 
     def rel(self, path: Optional[Path]) -> Optional[str]:
         """``path`` relative to the tree root (posix), or None outside the tree."""

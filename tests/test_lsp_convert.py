@@ -180,3 +180,16 @@ def test_ignore_leaves_what_it_cannot_edit():
     assert add_path_ignore(CONFIG, "arch/x86/**", "HV102") is None  # already there
     assert add_path_ignore("not = [valid", "x.c", "HV102") is None
     assert add_path_ignore('per-path-ignores = { "x.c" = ["HV101"] }\n', "x.c", "HV102") is None
+
+
+def test_editor_settings_go_over_the_config_file_and_say_where_the_scheme_came_from(tmp_path):
+    from hvlint.lsp_server import Engine
+
+    (tmp_path / ".hvlint.toml").write_text('scheme = "syn-reg"\nignore = ["HV106"]\n', encoding="utf-8")
+    rules = ruledata.load()
+    root, settings = Engine.setup(tmp_path, EditorOptions(scheme="upstream", ignore=("HV104",)), rules)
+    assert root == tmp_path.resolve()
+    assert (settings.scheme, settings.scheme_source) == ("upstream", "the editor's settings")
+    assert {"HV106", "HV104"} <= settings.ignore
+    with pytest.raises(Exception, match="ignore: unknown rule type 'NOPE'"):
+        Engine.setup(tmp_path, EditorOptions(ignore=("NOPE",)), rules)
