@@ -384,12 +384,7 @@ class Linter:
         cls = self.path_class(relpath)
         if cls == "exclude":
             return FileResult([], problems, sf.line_count)
-        scheme = self.data.schemes[self.scheme.name]
-        build = self.build_arch(relpath) if cls == "neutral" else None
-        ctx = FileContext(
-            file=sf, path_class=cls, build_arch=build, index=self.index, resolver=self.resolver,
-            scheme=scheme, data=self.data, strict=self.settings.strict, arch_symbols=self.arch_symbols,
-        )
+        ctx = self.file_context(sf)
         findings: List[Finding] = []
         for rule in self.data.rules:
             check = CHECKS.get(rule.code)
@@ -405,6 +400,17 @@ class Linter:
             findings += self._unused_suppressions(ctx, unused)
         findings.sort(key=Finding.sort_key)
         return FileResult(findings, problems, sf.line_count, ctx.notes)
+
+    def file_context(self, sf: ScannedFile, kconfig_for_any: bool = False) -> FileContext:
+        """What the rules know about ``sf``: its class, index, scheme and, for a shared file
+        (any file not under an arch, with ``kconfig_for_any``), the arch Kconfig builds it for."""
+        cls = self.path_class(sf.path)
+        wants_build = cls not in ("x86", "arm64") if kconfig_for_any else cls == "neutral"
+        return FileContext(
+            file=sf, path_class=cls, build_arch=self.build_arch(sf.path) if wants_build else None,
+            index=self.index, resolver=self.resolver, scheme=self.data.schemes[self.scheme.name],
+            data=self.data, strict=self.settings.strict, arch_symbols=self.arch_symbols,
+        )
 
     def _unused_suppressions(self, ctx: FileContext, unused: List[suppress.Suppression]) -> List[Finding]:
         rule = self.data.rule("HV100")

@@ -192,20 +192,9 @@ def _words_in(data: bytes, regexes: Sequence["re.Pattern[bytes]"]) -> set:
 
 
 def make_context(linter: Linter, sf: ScannedFile) -> FileContext:
-    """A rule context for ``sf`` as the engine builds it (Kconfig arch for any non-arch file)."""
-    cls = linter.path_class(sf.path)
-    build = linter.build_arch(sf.path) if cls not in ("x86", "arm64") else None
-    return FileContext(
-        file=sf,
-        path_class=cls,
-        build_arch=build,
-        index=linter.index,
-        resolver=linter.resolver,
-        scheme=linter.data.schemes[linter.scheme.name],
-        data=linter.data,
-        strict=False,
-        arch_symbols=linter.arch_symbols,
-    )
+    """A rule context for ``sf`` as the engine builds it, with the Kconfig arch for any file
+    not under an arch (a use in such a file sees the definitions of the arch it is built for)."""
+    return linter.file_context(sf, kconfig_for_any=True)
 
 
 def code_occurrences(sf: ScannedFile, patterns: Patterns) -> List[Tuple[str, int]]:
