@@ -327,10 +327,18 @@ class SeriesGate:
             else:
                 self.dirty[path] = None
 
+    def read_post_images(self, patch: Patch, rev: str) -> None:
+        """Take the post-images of one patch that has no commit (a staged change) from git
+        revision ``rev`` (``:`` for the index)."""
+        assert self.git_dir is not None
+        paths = [fd.new_path for fd in patch.files if self.is_followed(fd.new_path) and not fd.binary]
+        blobs = gitrange.read_blobs([(rev, path) for path in paths], self.git_dir)  # type: ignore[misc]
+        self.blobs.update({(patch.commit or "", path): text for (_rev, path), text in blobs.items()})
+
     # -- one patch -------------------------------------------------------------------
 
     def _post_image(self, patch: Patch, fd) -> PostImage:
-        if self.git_dir is not None:  # blobs[("", path)]: a staged change's file (precommit)
+        if self.git_dir is not None:  # from prefetch_git() or read_post_images()
             text = self.blobs.get((patch.commit or "", fd.new_path))
             if text is not None:
                 return postimage.given(text, fd.hunks)

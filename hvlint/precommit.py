@@ -204,9 +204,7 @@ def _run_staged(args: argparse.Namespace, settings, stdout: IO, stderr: IO) -> O
     linter = Linter(settings, root)
     index_tree(linter, root)
     series = gate.SeriesGate(linter, root, top)
-    sources = [fd.new_path for fd in patch.files if series.is_followed(fd.new_path) and not fd.binary]
-    blobs = gitrange.read_blobs([(change.post_rev, path) for path in sources], top)
-    series.blobs = {("", path): text for (_, path), text in blobs.items()}
+    series.read_post_images(patch, change.post_rev)
     series.check(gate.Source(name=change.label, patches=[patch]), patch)
     linter.save_cache()
     return _report(args, settings, series, root, wanted, stdout, stderr)
