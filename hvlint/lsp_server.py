@@ -698,13 +698,12 @@ class HvlintLanguageServer(LanguageServer):
         action = types.CodeAction(
             title=title, kind=types.CodeActionKind.QuickFix, diagnostics=[diag]
         )
-        current = read_source(config) if config.exists() else ""
-        if current is None:
-            return None
-        new = add_path_ignore(current, rel, finding.type)
+        current = config_text(config)
+        new = add_path_ignore(current, rel, finding.type) if current is not None else None
         if new is None:
             return None
         config_uri = from_fs_path(str(config))
+        whole_file = text_edits(current, [(0, len(current))], new, self.encoding)
         ws = self.client_capabilities.workspace
         ws_edit = ws.workspace_edit if ws else None
         can_create = bool(
@@ -713,26 +712,15 @@ class HvlintLanguageServer(LanguageServer):
             and ws_edit.resource_operations
             and types.ResourceOperationKind.Create in ws_edit.resource_operations
         )
-        lines = Lines(current)
-        whole = types.Range(
-            start=types.Position(line=0, character=0),
-            end=lines.to_lsp(len(lines), 10**9, self.encoding),
-        )
-        replace_all = types.TextDocumentEdit(
-            text_document=types.OptionalVersionedTextDocumentIdentifier(
-                uri=config_uri, version=None
-            ),
-            edits=[types.TextEdit(range=whole, new_text=new)],
-        )
-        if config.exists() and ws_edit and ws_edit.document_changes:
-            action.edit = types.WorkspaceEdit(document_changes=[replace_all])
-        elif config.exists():
-            action.edit = types.WorkspaceEdit(changes={config_uri: list(replace_all.edits)})
+        if config.exists():
+            action.edit = self.workspace_edit({config_uri: whole_file})
         elif can_create:
             create = types.CreateFile(
                 uri=config_uri, options=types.CreateFileOptions(ignore_if_exists=True)
             )
-            action.edit = types.WorkspaceEdit(document_changes=[create, replace_all])
+            action.edit = types.WorkspaceEdit(
+                document_changes=[create, *self.workspace_edit({config_uri: whole_file}).document_changes]
+            )
         else:
             action.command = types.Command(
                 title=title, command=IGNORE_COMMAND, arguments=[str(config), rel, finding.type]
@@ -757,10 +745,16 @@ def _log_failure(what: str) -> Callable[[Any], None]:
     return done
 
 
+def config_text(config: Path) -> Optional[str]:
+    """The config file's text ("" when there is none yet; None when it cannot be read, so
+    it is never overwritten)."""
+    return read_source(config) if config.exists() else ""
+
+
 def write_ignore(config: Path, glob: str, type_: str) -> bool:
     """Add a per-path ignore to ``config`` on disk (for clients that cannot create files)."""
-    current = read_source(config) if config.exists() else ""
-    new = add_path_ignore(current or "", glob, type_)
+    current = config_text(config)
+    new = add_path_ignore(current, glob, type_) if current is not None else None
     if new is None:
         return False
     config.write_text(new, encoding="utf-8")

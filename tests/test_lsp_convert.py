@@ -193,3 +193,15 @@ def test_editor_settings_go_over_the_config_file_and_say_where_the_scheme_came_f
     assert {"HV106", "HV104"} <= settings.ignore
     with pytest.raises(Exception, match="ignore: unknown rule type 'NOPE'"):
         Engine.setup(tmp_path, EditorOptions(ignore=("NOPE",)), rules)
+
+
+def test_an_unreadable_config_is_never_overwritten(tmp_path):
+    from hvlint.lsp_server import write_ignore
+
+    config = tmp_path / ".hvlint.toml"
+    config.write_bytes(b"scheme = \"syn-reg\"\n\x00binary junk\n")
+    assert write_ignore(config, "drivers/hv/hv.c", "GENERIC_REG_PREFIX") is False
+    assert config.read_bytes() == b"scheme = \"syn-reg\"\n\x00binary junk\n"
+    fresh = tmp_path / "new.toml"
+    assert write_ignore(fresh, "drivers/hv/hv.c", "GENERIC_REG_PREFIX") is True
+    assert "GENERIC_REG_PREFIX" in fresh.read_text(encoding="utf-8")
