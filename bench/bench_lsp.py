@@ -40,8 +40,8 @@ sys.path.insert(0, str(REPO / "bench"))
 
 from bench_common import given_tree  # noqa: E402  (a sibling script, not a package)
 from hvlint import ruledata  # noqa: E402
-from hvlint.lsp_convert import EditorOptions  # noqa: E402
-from hvlint.lsp_server import Engine  # noqa: E402
+from hvlint.lsp.convert import EditorOptions  # noqa: E402
+from hvlint.lsp.server import Engine  # noqa: E402
 
 SMALL_TREE = REPO / "tests" / "data" / "lsp" / "tree"
 BENCH_FILE = "drivers/hv/hvlint_bench_5000.c"

@@ -32,7 +32,9 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     """All options, the core's and the front ends'."""
-    from hvlint import fix, gate, precommit
+    from hvlint.fix import command as fix
+    from hvlint.gate import series as gate
+    from hvlint.gate import precommit
 
     parser = _Parser(
         prog="hvlint",
@@ -106,10 +108,12 @@ def print_problems(problems: Sequence[InputProblem], err: TextIO) -> None:
 
 def run(argv: Sequence[str], stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
     """Run hvlint with ``argv``; returns the exit code."""
-    from hvlint import fix, gate, precommit
+    from hvlint.fix import command as fix
+    from hvlint.gate import series as gate
+    from hvlint.gate import precommit
 
     if argv and argv[0] == "lsp":
-        from hvlint import lsp
+        from hvlint.lsp import entry as lsp
 
         return lsp.main(list(argv[1:]))
     data = ruledata.load()

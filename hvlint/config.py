@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Dict, FrozenSet, Iterable, Optional, Tuple
 
 from hvlint import tomlcompat
-from hvlint.paths import glob_set
+from hvlint.tree.paths import glob_set
 from hvlint.ruledata import RuleData
 
 CONFIG_NAME = ".hvlint.toml"

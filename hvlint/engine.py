@@ -13,21 +13,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
-from hvlint import cache, ruledata, suppress
-from hvlint.cache import TreeCache
+from hvlint import ruledata, suppress
+from hvlint.tree import cache
+from hvlint.tree.cache import TreeCache
 from hvlint.checks import CHECKS
 from hvlint.checks.context import FileContext
-from hvlint.cond import ArchSymbols, ConditionEvaluator
+from hvlint.c.cond import ArchSymbols, ConditionEvaluator
 from hvlint.config import Settings
 from hvlint.findings import Finding, InputProblem
-from hvlint.index import Definition, SymbolIndex, builtin_definitions
-from hvlint.kconfig import BuildClasses, Kconfig
-from hvlint.paths import GlobSet, PathClassifier
+from hvlint.tree.index import Definition, SymbolIndex, builtin_definitions
+from hvlint.tree.kconfig import BuildClasses, Kconfig
+from hvlint.tree.paths import GlobSet, PathClassifier
 from hvlint.ruledata import RuleData
-from hvlint.scanner import ScannedFile, scan
-from hvlint.tristate import file_arches
-from hvlint.values import Resolver
-from hvlint.walk import list_files, prefilter, read_source
+from hvlint.c.scanner import ScannedFile, scan
+from hvlint.c.tristate import file_arches
+from hvlint.c.values import Resolver
+from hvlint.tree.walk import list_files, prefilter, read_source
 
 Progress = Callable[[int, int], None]
 

@@ -8,7 +8,7 @@ from typing import List, Set, Tuple
 
 from hvlint.findings import Finding
 from hvlint.ruledata import RuleData
-from hvlint.scanner import ScannedFile
+from hvlint.c.scanner import ScannedFile
 
 _MARK = re.compile(r"hvlint-ignore\s*:?\s*([A-Za-z0-9_]+(?:\s*,\s*[A-Za-z0-9_]+)*)")
 

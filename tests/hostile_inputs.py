@@ -227,7 +227,7 @@ ADVERSARIAL = {
 def check_patch_reader(data: bytes) -> None:
     """The patch reader's contract on any bytes: a series whose paths stay inside the root and
     whose added lines are numbered from 1, or a PatchError of one line."""
-    from hvlint.patches import PatchError, read_series
+    from hvlint.gate.patches import PatchError, read_series
 
     try:
         series = read_series(data)

@@ -18,7 +18,8 @@ from typing import Dict, List, Optional
 import pytest
 
 import gate_series as gs
-from hvlint import engine, kconfig
+from hvlint import engine
+from hvlint.tree import kconfig
 from hvlint.config import Settings
 from hvlint.engine import Linter
 from test_kconfig import KCONFIG

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 import fix_support as fs
-from hvlint import cli, fix_write
+from hvlint import cli
+from hvlint.fix import write as fix_write
 
 
 @pytest.fixture

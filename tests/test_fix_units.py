@@ -8,14 +8,14 @@ import os
 import pytest
 
 import fix_support as fs
-from hvlint.cond import ArchSymbols, ConditionEvaluator
-from hvlint.fix_alias import NewAlias, block_edit
-from hvlint.fix_diff import file_diff
-from hvlint.fix_edit import Edit, OverlapError, apply, orphan_lines, rename_aligned, visual_width
-from hvlint.fix_plan import Item, Plan
-from hvlint.fix_tree import TreeFiles, comment_occurrences, find_names, name_patterns
-from hvlint.fix_verify import verify
-from hvlint.scanner import scan
+from hvlint.c.cond import ArchSymbols, ConditionEvaluator
+from hvlint.fix.alias import NewAlias, block_edit
+from hvlint.fix.diff import file_diff
+from hvlint.fix.edit import Edit, OverlapError, apply, orphan_lines, rename_aligned, visual_width
+from hvlint.fix.plan import Item, Plan
+from hvlint.fix.tree import TreeFiles, comment_occurrences, find_names, name_patterns
+from hvlint.fix.verify import verify
+from hvlint.c.scanner import scan
 
 EVAL = ConditionEvaluator(ArchSymbols({"x86": ("CONFIG_X86",), "arm64": ("CONFIG_ARM64",)}, {}, ()))
 

@@ -39,7 +39,7 @@ from hostile_inputs import ARM64_TLFS, BAD_CALL, HV_C, X86_TLFS, check_patch_rea
 from hvlint import cli  # noqa: E402
 from hvlint.config import Settings  # noqa: E402
 from hvlint.engine import Linter  # noqa: E402
-from hvlint.walk import decode  # noqa: E402
+from hvlint.tree.walk import decode  # noqa: E402
 
 EXAMPLES = int(os.environ.get("HVLINT_FUZZ_EXAMPLES", "100"))
 

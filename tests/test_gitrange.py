@@ -11,7 +11,7 @@ from pathlib import Path
 import gate_series as gs
 import pytest
 
-from hvlint.gitrange import GitRangeError, read_blobs, read_range, resolve_commits
+from hvlint.gate.gitrange import GitRangeError, read_blobs, read_range, resolve_commits
 
 
 @pytest.fixture(scope="module")

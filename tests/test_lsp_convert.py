@@ -7,7 +7,7 @@ from lsprotocol import types
 
 from hvlint import ruledata, tomlcompat
 from hvlint.findings import Finding
-from hvlint.lsp_convert import (
+from hvlint.lsp.convert import (
     EditorOptions,
     Lines,
     add_path_ignore,
@@ -183,7 +183,7 @@ def test_ignore_leaves_what_it_cannot_edit():
 
 
 def test_editor_settings_go_over_the_config_file_and_say_where_the_scheme_came_from(tmp_path):
-    from hvlint.lsp_server import Engine
+    from hvlint.lsp.server import Engine
 
     (tmp_path / ".hvlint.toml").write_text('scheme = "syn-reg"\nignore = ["HV106"]\n', encoding="utf-8")
     rules = ruledata.load()
@@ -196,7 +196,7 @@ def test_editor_settings_go_over_the_config_file_and_say_where_the_scheme_came_f
 
 
 def test_an_unreadable_config_is_never_overwritten(tmp_path):
-    from hvlint.lsp_server import write_ignore
+    from hvlint.lsp.server import write_ignore
 
     config = tmp_path / ".hvlint.toml"
     config.write_bytes(b"scheme = \"syn-reg\"\n\x00binary junk\n")

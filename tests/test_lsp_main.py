@@ -28,7 +28,7 @@ def test_version_through_the_cli():
 
 
 def test_usage_error_is_one_line():
-    res = run("from hvlint.lsp import main; sys.exit(main(['--no-such-option']))")
+    res = run("from hvlint.lsp.entry import main; sys.exit(main(['--no-such-option']))")
     assert res.returncode == 2
     assert res.stderr.splitlines() == [
         "hvlint: error: unrecognized arguments: --no-such-option (see hvlint lsp --help)"
@@ -37,7 +37,7 @@ def test_usage_error_is_one_line():
 
 def test_missing_pygls_is_one_line():
     # Python treats a None entry in sys.modules as "cannot be imported".
-    res = run("sys.modules['pygls'] = None; from hvlint.lsp import main; sys.exit(main([]))")
+    res = run("sys.modules['pygls'] = None; from hvlint.lsp.entry import main; sys.exit(main([]))")
     assert res.returncode == 2
     assert len(res.stderr.splitlines()) == 1
     assert res.stderr.startswith("hvlint: ") and "pip install 'hvlint[lsp]'" in res.stderr

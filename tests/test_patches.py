@@ -15,8 +15,8 @@ from email.parser import BytesParser
 import gate_series as gs
 import pytest
 
-from hvlint import postimage
-from hvlint.patches import PatchError, detect, parse_subject, read_series
+from hvlint.gate import postimage
+from hvlint.gate.patches import PatchError, detect, parse_subject, read_series
 
 
 @pytest.fixture(scope="module")

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from hvlint.config import Settings
 from hvlint.engine import Linter
-from hvlint.scanner import scan
+from hvlint.c.scanner import scan
 
 from hostile_inputs import check_patch_reader
 

@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hvlint import ruledata
-from hvlint.cond import ArchSymbols, ConditionEvaluator
-from hvlint.lexer import blank
-from hvlint.scanner import directive_starts, guard_description, scan
+from hvlint.c.cond import ArchSymbols, ConditionEvaluator
+from hvlint.c.lexer import blank
+from hvlint.c.scanner import directive_starts, guard_description, scan
 
 DATA = ruledata.load()
 EVAL = ConditionEvaluator(ArchSymbols(DATA.pp_arch, DATA.pp_arch_prefixes, DATA.pp_other))

@@ -5,10 +5,10 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hvlint.cond import ArchSymbols, ConditionEvaluator
-from hvlint.index import Definition, SymbolIndex
-from hvlint.tristate import ALL_ARCHES, ARCHES
-from hvlint.values import Resolved, Resolver, Unresolved, c_div, c_mod
+from hvlint.c.cond import ArchSymbols, ConditionEvaluator
+from hvlint.tree.index import Definition, SymbolIndex
+from hvlint.c.tristate import ALL_ARCHES, ARCHES
+from hvlint.c.values import Resolved, Resolver, Unresolved, c_div, c_mod
 
 X86 = frozenset({"x86"})
 ARM = frozenset({"arm64"})

@@ -14,8 +14,8 @@ from typing import List, Tuple
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hvlint import walk
-from hvlint.wordfind import find_words, search_word, word_patterns
+from hvlint.tree import walk
+from hvlint.c.wordfind import find_words, search_word, word_patterns
 
 PREFIXES = ("HV_", "HV_X64_", "HVCALL_", "HVCALL_X64_", "HYPERV_", "MSHV_", "HVMSG_")
 ACCESSORS = ("rdmsrl", "wrmsrl", "rdmsr", "wrmsr", "native_read_msr", "native_read_msr_safe")

@@ -7,13 +7,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Dict, FrozenSet, Iterator, List, Optional, Tuple
 
-from hvlint.cond import ArchSymbols
+from hvlint.c.cond import ArchSymbols
 from hvlint.findings import Finding
-from hvlint.index import SymbolIndex
+from hvlint.tree.index import SymbolIndex
 from hvlint.ruledata import Rule, RuleData, Scheme
-from hvlint.scanner import ScannedFile
-from hvlint.tristate import file_arches
-from hvlint.values import Resolver
+from hvlint.c.scanner import ScannedFile
+from hvlint.c.tristate import file_arches
+from hvlint.c.values import Resolver
 
 _DEFINED_ONLY = re.compile(r"\s*(?:defined\s*\(?\s*([A-Za-z_]\w*)\s*\)?|([A-Za-z_]\w*))\s*\Z")
 

@@ -6,8 +6,8 @@ from typing import Iterator
 
 from hvlint.checks.context import FileContext, definitions_of
 from hvlint.findings import Finding
-from hvlint.scanner import identifiers_in
-from hvlint.values import Resolved
+from hvlint.c.scanner import identifiers_in
+from hvlint.c.values import Resolved
 
 
 def _msr_name(ctx: FileContext, name: str) -> str:

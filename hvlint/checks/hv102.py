@@ -6,8 +6,8 @@ from typing import Dict, Iterator, Optional, Tuple
 
 from hvlint.checks.context import FileContext
 from hvlint.findings import Finding
-from hvlint.paths import glob_set
-from hvlint.wordfind import Patterns, word_patterns
+from hvlint.tree.paths import glob_set
+from hvlint.c.wordfind import Patterns, word_patterns
 
 
 def x86_only_reason(ctx: FileContext, name: str, cache: Dict[str, Optional[str]]) -> Optional[str]:

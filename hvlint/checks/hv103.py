@@ -6,7 +6,7 @@ from typing import Iterator, Optional
 
 from hvlint.checks.context import FileContext
 from hvlint.findings import Finding
-from hvlint.scanner import identifiers_in
+from hvlint.c.scanner import identifiers_in
 
 
 def alias_for(ctx: FileContext, name: str) -> Optional[str]:

@@ -7,9 +7,9 @@ from typing import Iterator, List, Optional
 from hvlint.checks.context import FileContext, definitions_of
 from hvlint.checks.hv102 import x86_only_reason
 from hvlint.findings import Finding
-from hvlint.scanner import identifiers_in
-from hvlint.values import Resolved
-from hvlint.wordfind import word_patterns
+from hvlint.c.scanner import identifiers_in
+from hvlint.c.values import Resolved
+from hvlint.c.wordfind import word_patterns
 
 _PAIR = ("x86", "arm64")
 

@@ -6,7 +6,7 @@ from typing import Iterator
 
 from hvlint.checks.context import FileContext
 from hvlint.findings import Finding
-from hvlint.scanner import CONDITIONALS, identifiers_in
+from hvlint.c.scanner import CONDITIONALS, identifiers_in
 
 
 def check(ctx: FileContext) -> Iterator[Finding]:

@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Dict, List, Optional, Tuple
 
-from hvlint.tristate import ARCHES
-from hvlint.values import c_div, c_mod, parse_int_literal
+from hvlint.c.tristate import ARCHES
+from hvlint.c.values import c_div, c_mod, parse_int_literal
 
 _TOKEN = re.compile(
     r"\s*(?:(?P<num>0[xX][0-9a-fA-F]+|\d+)[uUlL]*|(?P<id>[A-Za-z_]\w*)|(?P<op>&&|\|\||==|!=|<=|>=|<<|>>|[!()<>+\-*/%&|^~?:,]))"

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Dict, Optional, Tuple, Union
 
-from hvlint.index import SymbolIndex
+from hvlint.tree.index import SymbolIndex
 
 # Kernel typedefs that appear in casts inside register definitions.
 _TYPEDEFS = (

@@ -12,10 +12,10 @@ from itertools import accumulate
 from dataclasses import dataclass, field
 from typing import Dict, FrozenSet, Iterable, Iterator, List, Optional, Tuple
 
-from hvlint.cond import ConditionEvaluator
-from hvlint.lexer import blank, blank_keep_newlines
-from hvlint.tristate import ALL_ARCHES, ARCHES, tri_and, tri_not, tri_or
-from hvlint.wordfind import Patterns, find_words, search_word, word_patterns
+from hvlint.c.cond import ConditionEvaluator
+from hvlint.c.lexer import blank, blank_keep_newlines
+from hvlint.c.tristate import ALL_ARCHES, ARCHES, tri_and, tri_not, tri_or
+from hvlint.c.wordfind import Patterns, find_words, search_word, word_patterns
 
 _DIRECTIVE = re.compile(r"[ \t]*#[ \t]*([A-Za-z_]\w*)?")
 _DEFINE_HEAD = re.compile(r"[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)(\([^)]*\))?")

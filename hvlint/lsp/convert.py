@@ -21,7 +21,7 @@ from lsprotocol import types
 from hvlint import tomlcompat
 from hvlint.config import SCHEME_CHOICES
 from hvlint.findings import Finding
-from hvlint.lexer import blank
+from hvlint.c.lexer import blank
 from hvlint.ruledata import RuleData, rules_dir
 
 SOURCE = "hvlint"
@@ -229,9 +229,9 @@ def resolve_config_path(options: EditorOptions, root: Optional[Path]) -> Optiona
 def code_occurrences(text: str, name: str) -> List[Tuple[int, int]]:
     """Offsets (start, end) of ``name`` as a whole identifier in code (not comments, strings).
 
-    The same search as --fix's (hvlint.fix_tree.find_names), imported here only when used.
+    The same search as --fix's (hvlint.fix.tree.find_names), imported here only when used.
     """
-    from hvlint.fix_tree import find_names, name_patterns
+    from hvlint.fix.tree import find_names, name_patterns
 
     code = blank(text).code
     return [(off, off + len(name)) for _name, off in find_names(code, name_patterns([name]))]

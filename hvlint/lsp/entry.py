@@ -1,6 +1,6 @@
 """``hvlint lsp`` / ``hvlint-lsp``: start hvlint's language server on stdio.
 
-The server itself lives in :mod:`hvlint.lsp_server`; this entry point only reads its few
+The server itself lives in :mod:`hvlint.lsp.server`; this entry point only reads its few
 options and checks that the optional ``lsp`` extra (pygls) is installed, so a missing
 dependency is one line on stderr and exit code 2, never a traceback.
 """
@@ -55,7 +55,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     """Run the language server until the client says ``exit``; return the process exit code."""
     args = _parser().parse_args(sys.argv[1:] if argv is None else argv)
     try:
-        from hvlint.lsp_server import create_server
+        from hvlint.lsp.server import create_server
     except ImportError as exc:
         print(
             f"hvlint: the language server needs the lsp extra ({exc.name or exc}): "
@@ -72,6 +72,3 @@ def main(argv: Optional[List[str]] = None) -> int:
     server.start_io()
     return 0 if server.clean_exit else 1
 
-
-if __name__ == "__main__":
-    sys.exit(main())

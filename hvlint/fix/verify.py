@@ -16,10 +16,10 @@ import re
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from hvlint.engine import Linter
-from hvlint.fix_edit import Edit, new_offset
-from hvlint.fix_plan import Plan
-from hvlint.fix_tree import TreeFiles, code_occurrences, name_patterns
-from hvlint.values import Resolved, describe
+from hvlint.fix.edit import Edit, new_offset
+from hvlint.fix.plan import Plan
+from hvlint.fix.tree import TreeFiles, code_occurrences, name_patterns
+from hvlint.c.values import Resolved, describe
 
 _IDENT = re.compile(r"[A-Za-z_]\w*")
 

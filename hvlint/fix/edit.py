@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, List, Optional, Sequence, Set, Tuple
 
-from hvlint.scanner import ScannedFile
+from hvlint.c.scanner import ScannedFile
 
 
 TAB = 8

@@ -21,13 +21,13 @@ from typing import Dict, List, Optional, Set, Tuple, Union
 from hvlint.checks.hv103 import alias_for
 from hvlint.engine import Linter
 from hvlint.findings import Finding
-from hvlint.fix_data import FIX_ARCHES
-from hvlint.fix_edit import line_span, removable
-from hvlint.fix_tree import TreeFiles, code_occurrences, msr_argument_spans, name_patterns
-from hvlint.index import Definition
+from hvlint.fix.data import FIX_ARCHES
+from hvlint.fix.edit import line_span, removable
+from hvlint.fix.tree import TreeFiles, code_occurrences, msr_argument_spans, name_patterns
+from hvlint.tree.index import Definition
 from hvlint.ruledata import Register
-from hvlint.scanner import Define, identifiers_in
-from hvlint.values import Resolved, describe
+from hvlint.c.scanner import Define, identifiers_in
+from hvlint.c.values import Resolved, describe
 
 
 @dataclass(frozen=True)

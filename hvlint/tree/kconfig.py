@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
-from hvlint.cache import Signature, TreeCache, signature
-from hvlint.tristate import ARCHES, Tri, tri_and, tri_not, tri_or
+from hvlint.tree.cache import Signature, TreeCache, signature
+from hvlint.c.tristate import ARCHES, Tri, tri_and, tri_not, tri_or
 
 _KTOKEN = re.compile(r"\s*(?:(&&|\|\||!=|=|!|\(|\))|\"[^\"]*\"|'[^']*'|([A-Za-z0-9_]+))")
 _OBJ_LINE = re.compile(r"^([A-Za-z0-9_-]+?)-(y|m|objs|\$\((?:[^()]|\([^()]*\))*\))\s*[:+]?=\s*(.*)$")

@@ -26,10 +26,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, List, Mapping, Optional, Set
 
-from hvlint import gate, gitrange
+from hvlint.gate import series as gate
+from hvlint.gate import gitrange
 from hvlint.engine import Linter
-from hvlint.patches import Patch, PatchError, read_series
-from hvlint.walk import prefilter
+from hvlint.gate.patches import Patch, PatchError, read_series
+from hvlint.tree.walk import prefilter
 
 FROM_REF, TO_REF = "PRE_COMMIT_FROM_REF", "PRE_COMMIT_TO_REF"
 LOCAL_BRANCH, REMOTE_NAME = "PRE_COMMIT_LOCAL_BRANCH", "PRE_COMMIT_REMOTE_NAME"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Dict, FrozenSet, Hashable, Iterable, List, Optional, Tuple, TypeVar
 
-from hvlint.tristate import ALL_ARCHES
+from hvlint.c.tristate import ALL_ARCHES
 
 BUILTIN_PATH = "<rules/registers.toml>"
 T = TypeVar("T")

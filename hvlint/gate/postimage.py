@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence
 
-from hvlint.patches import AddedLine, Hunk
+from hvlint.gate.patches import AddedLine, Hunk
 
 
 @dataclass

@@ -14,11 +14,11 @@ from typing import Callable, Dict, List, Optional, Set, Tuple
 
 from hvlint.engine import Linter, looks_like_register_alias
 from hvlint.findings import Finding
-from hvlint.fix_alias import NewAlias, block_edit, merge_edits
-from hvlint.fix_data import FIX_ARCHES, FixData
-from hvlint.fix_edit import Edit, OverlapError, apply, lines_of, orphan_lines, rename_aligned
-from hvlint.fix_items import AliasAdd, Analyzer, CallPlan, Need, RenamePlan, hexval
-from hvlint.fix_tree import TreeFiles, comment_occurrences, name_patterns
+from hvlint.fix.alias import NewAlias, block_edit, merge_edits
+from hvlint.fix.data import FIX_ARCHES, FixData
+from hvlint.fix.edit import Edit, OverlapError, apply, lines_of, orphan_lines, rename_aligned
+from hvlint.fix.items import AliasAdd, Analyzer, CallPlan, Need, RenamePlan, hexval
+from hvlint.fix.tree import TreeFiles, comment_occurrences, name_patterns
 
 FIXABLE = ("HV101", "HV103")
 ITEM_KINDS = ("rename", "call", "alias")

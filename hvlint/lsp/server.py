@@ -27,7 +27,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
 from hvlint import __version__, ruledata
-from hvlint import walk
+from hvlint.tree import walk
 from hvlint.config import (
     CONFIG_NAME,
     ConfigError,
@@ -38,7 +38,7 @@ from hvlint.config import (
 )
 from hvlint.engine import Linter, find_root
 from hvlint.findings import Finding
-from hvlint.lsp_convert import (
+from hvlint.lsp.convert import (
     EditorOptions,
     Lines,
     add_path_ignore,

@@ -13,8 +13,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Callable, Dict, List, Optional, Sequence, Set, Tuple
 
-from hvlint.fix_edit import TAB, Edit, line_span, pad_to, visual_width
-from hvlint.scanner import Define, ScannedFile
+from hvlint.fix.edit import TAB, Edit, line_span, pad_to, visual_width
+from hvlint.c.scanner import Define, ScannedFile
 
 _DEFINE_LINE = re.compile(r"^([ \t]*#[ \t]*define)([ \t]+)([A-Za-z_]\w*)([ \t]+)(\S.*?)\s*$")
 

@@ -18,10 +18,10 @@ from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
 
 from hvlint.checks.context import FileContext
 from hvlint.engine import Linter
-from hvlint.fix_data import FIX_ARCHES
-from hvlint.scanner import ScannedFile
-from hvlint.walk import MAX_FILE_BYTES, decode, list_files, prefilter, probes, read_capped
-from hvlint.wordfind import Patterns, find_words, word_patterns
+from hvlint.fix.data import FIX_ARCHES
+from hvlint.c.scanner import ScannedFile
+from hvlint.tree.walk import MAX_FILE_BYTES, decode, list_files, prefilter, probes, read_capped
+from hvlint.c.wordfind import Patterns, find_words, word_patterns
 
 # A name ends where no identifier character follows (``$`` included: GCC allows it in names).
 _NAME_END = r"(?![\w$])"
@@ -39,7 +39,7 @@ class Snapshot:
 
 
 def name_patterns(names: Iterable[str]) -> Patterns:
-    """Patterns (see hvlint.wordfind) for ``names`` as whole identifiers; use with find_names.
+    """Patterns (see hvlint.c.wordfind) for ``names`` as whole identifiers; use with find_names.
 
     Each starts with a literal, so ``re`` finds candidates with a fast substring search (a
     leading lookbehind would try every offset: 40-70x slower on a large file).

@@ -20,11 +20,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Dict, List, Optional, Sequence, Tuple
 
-from hvlint import gitrange, postimage, ruledata
+from hvlint import ruledata
+from hvlint.gate import gitrange
+from hvlint.gate import postimage
 from hvlint.findings import Finding, PatchRef
-from hvlint.kconfig import is_build_file
-from hvlint.patches import AddedLine, NotAPatchError, Patch, PatchError, detect, read_series
-from hvlint.postimage import Image, PostImage
+from hvlint.tree.kconfig import is_build_file
+from hvlint.gate.patches import AddedLine, NotAPatchError, Patch, PatchError, detect, read_series
+from hvlint.gate.postimage import Image, PostImage
 
 # Flags that only mean something to the checkpatch output; any of them selects that format
 # when --format was not given.

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, List, Optional
 
 if TYPE_CHECKING:  # the fix modules load only for --diff/--fix: a lint run starts faster
-    from hvlint.fix_plan import Plan
+    from hvlint.fix.plan import Plan
 
 
 class FixError(Exception):
@@ -63,7 +63,7 @@ def run(args: argparse.Namespace, settings, stdin: IO, stdout: IO, stderr: IO) -
             stderr.write("hvlint: error: --fix-comments and --only need --diff or --fix\n")
             return 2
         return None
-    from hvlint.fix_write import WriteError
+    from hvlint.fix.write import WriteError
 
     try:
         return _run(args, settings, stdout, stderr)
@@ -109,13 +109,13 @@ def _resolve_targets(args: argparse.Namespace) -> tuple:
 
 
 def _run(args: argparse.Namespace, settings, stdout: IO, stderr: IO) -> int:
-    from hvlint import fix_data
+    from hvlint.fix import data as fix_data
     from hvlint.engine import Linter
-    from hvlint.fix_diff import tree_diff
-    from hvlint.fix_plan import Options, Planner
-    from hvlint.fix_tree import TreeFiles
-    from hvlint.fix_verify import verify
-    from hvlint.fix_write import FileChange, write_changes
+    from hvlint.fix.diff import tree_diff
+    from hvlint.fix.plan import Options, Planner
+    from hvlint.fix.tree import TreeFiles
+    from hvlint.fix.verify import verify
+    from hvlint.fix.write import FileChange, write_changes
 
     root, targets = _resolve_targets(args)
     linter = Linter(settings, root)

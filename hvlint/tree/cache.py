@@ -22,7 +22,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from hvlint.index import Definition
+from hvlint.tree.index import Definition
 
 FORMAT = 1
 # A file modified this recently may change again within the same timestamp tick.

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
-from hvlint.patches import Patch, read_series
+from hvlint.gate.patches import Patch, read_series
 
 
 class GitRangeError(ValueError):
