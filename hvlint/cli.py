@@ -14,9 +14,8 @@ from typing import List, NoReturn, Optional, Sequence, TextIO
 
 from hvlint import __version__, ruledata
 from hvlint.config import SCHEME_CHOICES, ConfigError, Settings, find_config, load_settings, with_options
-from hvlint.engine import Linter, LintResult, find_root
-from hvlint.findings import InputProblem
-from hvlint.reporters import FORMATS, get as get_reporter, meta_for
+from hvlint.engine import Linter, find_root
+from hvlint.reporters import FORMATS, print_problems, report
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -89,21 +88,6 @@ def list_types(data: ruledata.RuleData, out: TextIO) -> None:
     for rule in data.rules:
         extra = " (--strict)" if rule.strict_only else ""
         out.write(f"{rule.code}  {rule.type:<24} {rule.severity:<8} {rule.summary}{extra}\n")
-
-
-def report(result: LintResult, linter: Linter, fmt: str, out: TextIO, options: Optional[dict] = None) -> None:
-    """Format findings with the chosen reporter."""
-    meta = meta_for(
-        linter, linter.root, result.files_checked, result.lines_checked,
-        linter.line_text, result.notes, options,
-    )
-    out.write(get_reporter(fmt)(result.findings, meta))
-
-
-def print_problems(problems: Sequence[InputProblem], err: TextIO) -> None:
-    """One line per input problem."""
-    for p in problems:
-        err.write(f"hvlint: error: {p}\n")
 
 
 def run(argv: Sequence[str], stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:

@@ -10,9 +10,21 @@ from __future__ import annotations
 import operator
 import re
 from dataclasses import dataclass
-from typing import Callable, Dict, Optional, Tuple, Union
+from typing import Callable, Dict, Optional, Protocol, Sequence, Tuple, Union
 
-from hvlint.tree.index import SymbolIndex
+
+class _Definition(Protocol):
+    kind: str  # "macro", "function-macro" or "enum"
+    value: str  # the C expression that defines it
+
+
+class DefinitionSource(Protocol):
+    """Where names are looked up: the symbol index (hvlint.tree.index) or a stand-in."""
+
+    generation: int  # moves whenever a definition changes, so cached values are dropped
+
+    def visible(self, name: str, arch: str) -> Sequence[_Definition]:
+        """The definitions of ``name`` that code built for ``arch`` sees."""
 
 # Kernel typedefs that appear in casts inside register definitions.
 _TYPEDEFS = (
@@ -137,7 +149,7 @@ _UNARY: Dict[str, Callable[[int], int]] = {
 class Resolver:
     """Computes values of names for an arch, caching per index generation."""
 
-    def __init__(self, index: SymbolIndex) -> None:
+    def __init__(self, index: DefinitionSource) -> None:
         self.index = index
         self._parser = None  # pycparser, loaded on the first expression that needs it
         self._cache: Dict[Tuple[str, str], Result] = {}

@@ -515,7 +515,7 @@ def _checkpatch_options(args: argparse.Namespace, settings, stdout: IO) -> dict:
 
 def _run_files(args: argparse.Namespace, settings, stdout: IO, stderr: IO) -> Optional[int]:
     """``-f`` with checkpatch output: lint source files, one checkpatch section per file."""
-    from hvlint.cli import print_problems, report
+    from hvlint.reporters import print_problems, report
     from hvlint.engine import Linter
 
     if _format(args) != "checkpatch":

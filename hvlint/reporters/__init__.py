@@ -7,10 +7,13 @@ Each reporter module exposes ``render(findings, meta) -> str``. ``REPORTERS`` ma
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Dict, List, Optional, Sequence
+from typing import TYPE_CHECKING, Callable, Dict, List, Optional, Sequence, TextIO
 
-from hvlint.findings import Finding
+from hvlint.findings import Finding, InputProblem
 from hvlint.ruledata import RuleData
+
+if TYPE_CHECKING:
+    from hvlint.engine import Linter, LintResult
 
 
 @dataclass
@@ -59,6 +62,21 @@ def get(name: str) -> Render:
 
     module = import_module(f"hvlint.reporters.{FORMATS[name]}")
     return module.render
+
+
+def report(result: "LintResult", linter: "Linter", fmt: str, out: TextIO, options: Optional[dict] = None) -> None:
+    """Format findings with the chosen reporter."""
+    meta = meta_for(
+        linter, linter.root, result.files_checked, result.lines_checked,
+        linter.line_text, result.notes, options,
+    )
+    out.write(get(fmt)(result.findings, meta))
+
+
+def print_problems(problems: Sequence[InputProblem], err: TextIO) -> None:
+    """One line per input problem."""
+    for p in problems:
+        err.write(f"hvlint: error: {p}\n")
 
 
 # --format name -> module in this package
