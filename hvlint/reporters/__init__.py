@@ -86,4 +86,5 @@ FORMATS: Dict[str, str] = {
     "checkpatch": "checkpatch",
     "sarif": "sarif",
     "github": "github",
+    "b4-review": "b4review",
 }
