@@ -43,7 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("paths", nargs="*", metavar="PATH", help="C files, directories, or patches/mbox files")
     parser.add_argument("--root", metavar="DIR", help="kernel tree for context (default: found from the paths)")
-    parser.add_argument("--scheme", choices=SCHEME_CHOICES, help="naming scheme (default: syn-reg, or the config's)")
+    parser.add_argument("--scheme", choices=SCHEME_CHOICES, help="naming scheme (default: auto, the one the tree uses; or the config's)")
     parser.add_argument("--format", dest="format", default="text", choices=sorted(FORMATS), help="output format")
     parser.add_argument("--ignore", action="append", default=[], metavar="TYPES", help="skip these TYPEs or codes")
     parser.add_argument("--types", action="append", default=[], metavar="TYPES", help="only these TYPEs or codes")

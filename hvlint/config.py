@@ -23,7 +23,9 @@ class ConfigError(Exception):
 class Settings:
     """What to check and how. TYPE names are kept upper case; codes are accepted too."""
 
-    scheme: str = "syn-reg"
+    # auto: the tree's own scheme (hvlint.schemes). Every front end (command line, gate,
+    # pre-commit, editor) starts from these defaults, so each gets auto unless told otherwise.
+    scheme: str = "auto"
     scheme_source: str = "the default"
     strict: bool = False
     ignore: FrozenSet[str] = frozenset()

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
-from hvlint import ruledata, suppress
+from hvlint import ruledata, schemes, suppress
 from hvlint.tree import cache
 from hvlint.tree.cache import TreeCache
 from hvlint.checks import CHECKS
@@ -28,17 +28,12 @@ from hvlint.ruledata import RuleData
 from hvlint.c.scanner import ScannedFile, scan
 from hvlint.c.tristate import file_arches
 from hvlint.c.values import Resolver
+from hvlint.schemes import SchemeChoice, looks_like_register_alias
 from hvlint.tree.walk import list_files, prefilter, read_source
 
+__all__ = ["Linter", "SchemeChoice", "looks_like_register_alias", "find_root", "is_tree_root"]
+
 Progress = Callable[[int, int], None]
-
-
-@dataclass(frozen=True)
-class SchemeChoice:
-    """The naming scheme in force and why it was chosen."""
-
-    name: str
-    reason: str
 
 
 @dataclass
@@ -109,7 +104,13 @@ class Linter:
         self._accessor_schemes = {a: n for n, s in self.data.schemes.items() for a in s.accessors}
         self._scans: Dict[str, Tuple[str, ScannedFile]] = {}
         self._indexed_digest: Dict[str, str] = {}
-        self._evidence: Dict[str, Counter] = {}  # path -> Counter of scheme evidence
+        # Scheme evidence (hvlint.schemes) per path: the tree's, from the files on disk of the
+        # index (index roots, or the files given to prepare()); the input's, from files read
+        # without a tree; and a patch series' added lines, set by the gate.
+        self._evidence: Dict[str, Counter] = {}
+        self._input_evidence: Dict[str, Counter] = {}
+        self._series_evidence: Optional[Tuple[str, Counter]] = None
+        self._index_paths: set = set()  # given to prepare(): part of the index wherever they are
         self._tree_paths: set = set()
         self._overlays: Dict[str, str] = {}
         self._relpaths: Dict[str, str] = {}  # walked path -> root-relative path
@@ -178,25 +179,31 @@ class Linter:
             if arches:
                 defs.append(Definition(e.name, relpath, e.line, e.column, "enum", e.value, arches))
         self.index.set_file(relpath, defs)
-        self._evidence[relpath] = self._scheme_evidence(sf, defs)
+        evidence = schemes.file_evidence(sf, self.data, self._accessor_schemes)
         if tree:
             self._tree_paths.add(relpath)
+            if self._in_index(relpath):
+                self._evidence[relpath] = evidence
+        elif self.root is None:
+            self._input_evidence[relpath] = evidence
 
-    def _scheme_evidence(self, sf: ScannedFile, defs: List[Definition]) -> Counter:
-        """Counts of (scheme, "aliases"|"accessors") that ``sf`` shows."""
-        counts: Counter = Counter()
-        for name, scheme in self.data.schemes.items():
-            aliases = sum(
-                1 for d in defs
-                if d.name.startswith(scheme.alias_prefix) and d.kind != "function-macro"
-                and looks_like_register_alias(d.value, self.data)
-            )
-            if aliases:
-                counts[(name, "aliases")] += aliases
-        if any(a in sf.body for a in self._accessor_schemes):
-            for call in sf.calls(self._accessor_schemes):
-                counts[(self._accessor_schemes[call.name], "accessors")] += 1
-        return counts
+    def _in_index(self, relpath: str) -> bool:
+        """Whether ``relpath`` is one of the files the index is built from whatever is linted:
+        under an index root of rules/paths.toml, or given to prepare()."""
+        return relpath in self._index_paths or any(
+            relpath == sub or relpath.startswith(sub + "/") for sub in self.data.index_roots
+        )
+
+    def text_evidence(self, relpath: str, text: str) -> Counter:
+        """The scheme evidence ``text`` shows as the file ``relpath`` (not indexed)."""
+        sf = scan(relpath, text, self.evaluator)
+        return schemes.file_evidence(sf, self.data, self._accessor_schemes)
+
+    def set_series_evidence(self, label: str, evidence: Counter) -> None:
+        """What a patch series adds (its added lines), weighed after the tree's aliases; it
+        replaces the evidence of the files read without a tree."""
+        self._series_evidence = (label, evidence)
+        self._scheme = None
 
     def _index_path(self, path: Path, tree: bool) -> Optional[InputProblem]:
         relpath = self.relpath(path)
@@ -230,6 +237,7 @@ class Linter:
         if self.root is not None and not self.prepared:
             todo = self._prepare_tree()
         explicit = {str(Path(p)) for p in paths}
+        self._index_paths.update(self.relpath(Path(p)) for p in paths)
         todo += [Path(p) for p in paths]
         unique = list(dict.fromkeys(todo))
         for n, path in enumerate(unique, 1):
@@ -315,7 +323,7 @@ class Linter:
                     self._index_scan(self.scan_text(relpath, source.text), tree=True)
                     return
             self.index.remove_file(relpath)
-            self._evidence.pop(relpath, None)
+            self._input_evidence.pop(relpath, None)
             return
         self._overlay_scan(relpath, text)
 
@@ -338,6 +346,7 @@ class Linter:
         self._scans.pop(relpath, None)
         self._indexed_digest.pop(relpath, None)
         self._evidence.pop(relpath, None)
+        self._input_evidence.pop(relpath, None)
         self._tree_paths.discard(relpath)
         self.index.remove_file(relpath)
 
@@ -353,25 +362,14 @@ class Linter:
         return self._scheme[1]
 
     def _choose_scheme(self) -> SchemeChoice:
-        tree: Counter = Counter()
-        given: Counter = Counter()
-        for path, counts in self._evidence.items():
-            (tree if path in self._tree_paths and path not in self._overlays else given).update(counts)
-        default = self.data.default_scheme
-        for label, counts in (("the tree", tree), ("the input", given)):
-            totals = {n: counts[(n, "aliases")] + counts[(n, "accessors")] for n in self.data.schemes}
-            if sum(totals.values()):
-                best = max(sorted(totals), key=lambda n: (totals[n], n == default))
-                scheme = self.data.schemes[best]
-                return SchemeChoice(
-                    best,
-                    f"auto: {label} defines {counts[(best, 'aliases')]} {scheme.alias_prefix}* aliases and "
-                    f"declares or calls {scheme.accessors[0]}() and friends {counts[(best, 'accessors')]} times"
-                    + "".join(
-                        f"; {n}: {totals[n]}" for n in sorted(totals) if n != best
-                    ),
-                )
-        return SchemeChoice(default, f"auto: no evidence in the tree or the input; the default is {default}")
+        tree = schemes.Facts.of(self._evidence.values())
+        if self._series_evidence is not None:
+            label, counts = self._series_evidence
+            given = schemes.Facts.of([counts])
+        else:
+            label, given = "the input", schemes.Facts.of(self._input_evidence.values())
+        where = "its Hyper-V headers and core code (index_roots of rules/paths.toml)"
+        return schemes.choose(tree, given, label, self.data, where)
 
     # -- linting --------------------------------------------------------------------------
 
@@ -411,6 +409,7 @@ class Linter:
             file=sf, path_class=cls, build_arch=self.build_arch(sf.path) if wants_build else None,
             index=self.index, resolver=self.resolver, scheme=self.data.schemes[self.scheme.name],
             data=self.data, strict=self.settings.strict, arch_symbols=self.arch_symbols,
+            tree_known=self.root is not None,
         )
 
     def _unused_suppressions(self, ctx: FileContext, unused: List[suppress.Suppression]) -> List[Finding]:
@@ -503,12 +502,6 @@ class Linter:
         if build:
             notes.append(f"{relpath}: treated as {build[0]} code for HV102/HV104 ({build[1]}); still shared code for HV103")
         return notes
-
-
-def looks_like_register_alias(value: str, data: RuleData) -> bool:
-    """An alias definition names a register (``HV_X64_MSR_X``, ``HV_REGISTER_X``) or a number."""
-    value = value.strip().strip("()").strip()
-    return value.startswith(tuple(data.register_prefixes)) or value[:2].lower() == "0x"
 
 
 def _dedupe(findings: List[Finding]) -> List[Finding]:

@@ -218,7 +218,7 @@ def load(directory: Optional[str] = None) -> RuleData:
     return RuleData(
         rules=rules,
         schemes=schemes,
-        default_scheme=schemes_doc["default"],
+        default_scheme=schemes_doc["fallback"],
         register_prefixes=tuple(regnames["register_prefixes"]),
         vp_register_prefix=regnames["vp_register_prefix"],
         x86_msr_prefix=regnames["x86_msr_prefix"],

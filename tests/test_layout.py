@@ -21,6 +21,7 @@ LAYERS: List[Set[str]] = [
     {"hvlint.findings", "hvlint.ruledata"},
     {"hvlint.c"},
     {"hvlint.tree"},
+    {"hvlint.schemes"},
     {"hvlint.config", "hvlint.suppress", "hvlint.checks"},
     {"hvlint.engine"},
     {"hvlint.reporters"},

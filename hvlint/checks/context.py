@@ -14,6 +14,7 @@ from hvlint.ruledata import Rule, RuleData, Scheme
 from hvlint.c.scanner import ScannedFile
 from hvlint.c.tristate import file_arches
 from hvlint.c.values import Resolver
+from hvlint.schemes import looks_like_register_alias
 
 _DEFINED_ONLY = re.compile(r"\s*(?:defined\s*\(?\s*([A-Za-z_]\w*)\s*\)?|([A-Za-z_]\w*))\s*\Z")
 
@@ -31,6 +32,9 @@ class FileContext:
     data: RuleData
     strict: bool
     arch_symbols: ArchSymbols
+    # Whether the index holds a tree (else only the input and rules/registers.toml): with a
+    # tree, a name the index does not define does not exist yet.
+    tree_known: bool = False
     notes: List[str] = field(default_factory=list)  # what could not be decided, for -v and JSON
     _guard_arches: Dict[int, FrozenSet[str]] = field(default_factory=dict, repr=False)
 
@@ -43,6 +47,17 @@ class FileContext:
     def definition_offsets(self) -> FrozenSet[int]:
         """Offsets of the names this file defines (#define and enum constants)."""
         return frozenset(d.offset for d in self.file.defines) | frozenset(e.offset for e in self.file.enums)
+
+    def exists(self, name: str) -> Optional[bool]:
+        """Whether the tree or the input defines ``name`` (None: no tree to tell; the rules
+        tables do not count)."""
+        if any(not d.builtin for d in self.index.definitions(name)):
+            return True
+        return False if self.tree_known else None
+
+    def is_register_alias(self, value: str) -> bool:
+        """Whether a define's value names a register or a number (not a feature bit)."""
+        return looks_like_register_alias(value, self.data)
 
     @property
     def shared(self) -> bool:

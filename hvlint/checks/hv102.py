@@ -20,8 +20,8 @@ def x86_only_reason(ctx: FileContext, name: str, cache: Dict[str, Optional[str]]
         reason = f"{next(p for p in data.x86_prefixes if name.startswith(p))}* names x86"
     elif name in data.msr_accessors:
         reason = "an x86 MSR accessor"
-    elif name.startswith(ctx.scheme.alias_prefix):
-        reason = None  # an alias defined for one arch only is HV104's finding
+    elif name.startswith(tuple(s.alias_prefix for s in data.schemes.values())):
+        reason = None  # an alias for one arch only is HV104's finding, another scheme's HV105's
     elif name.startswith(data.indexed_prefixes) and ctx.index.is_x86_only(name):
         where = ", ".join(d.where for d in ctx.index.definitions(name)[:2])
         reason = f"defined only for x86: {where}"
@@ -79,4 +79,9 @@ def check(ctx: FileContext) -> Iterator[Finding]:
             continue
         suggestion = _suggestion(ctx, name)
         key = "prefix" if suggestion else "prefix_no_suggestion"
-        yield ctx.finding(rule, offset, name, rule.message(key, name=name, reason=reason, suggestion=suggestion), suggestion)
+        if suggestion and suggestion.startswith(ctx.scheme.alias_prefix) and ctx.exists(suggestion) is False:
+            key = "prefix_undefined"  # the alias a tree from before the rename lacks
+        fields = dict(name=name, reason=reason, suggestion=suggestion, alias_prefix=ctx.scheme.alias_prefix)
+        yield ctx.finding(
+            rule, offset, name, rule.message(key, **fields), suggestion if key == "prefix" else None
+        )

@@ -27,7 +27,9 @@ def check(ctx: FileContext) -> Iterator[Finding]:
         return
     rule = ctx.data.rule("HV103")
     alias = ctx.scheme.alias_prefix
-    wrong_prefixes = tuple(p for p in ctx.data.register_prefixes if p != alias)
+    # Another scheme's alias (HV_SYN_REG_X in a HV_MSR_* tree) is HV105's finding.
+    aliases = tuple(s.alias_prefix for s in ctx.data.schemes.values())
+    wrong_prefixes = tuple(p for p in ctx.data.register_prefixes if p not in aliases)
     for call in ctx.file.calls(ctx.scheme.accessors):
         if call.declaration or len(call.args) <= ctx.scheme.register_arg:
             continue
@@ -36,14 +38,14 @@ def check(ctx: FileContext) -> Iterator[Finding]:
             continue  # inside an arch #ifdef: arch code may use its own names
         arg = call.args[ctx.scheme.register_arg]
         idents = list(identifiers_in(arg.text, arg.start))
-        if any(name.startswith(alias) for name, _ in idents):
+        if any(name.startswith(aliases) for name, _ in idents):
             continue
         for name, offset in idents:
             if name.startswith(wrong_prefixes):
                 suggestion = alias_for(ctx, name)
-                yield ctx.finding(
-                    rule, offset, name,
-                    rule.message("call", accessor=call.name, alias_prefix=alias, name=name, suggestion=suggestion),
-                    suggestion,
-                )
+                fields = dict(accessor=call.name, alias_prefix=alias, name=name, suggestion=suggestion)
+                if ctx.exists(suggestion) is False:  # a tree from before the alias rename
+                    yield ctx.finding(rule, offset, name, rule.message("call_undefined", **fields))
+                else:
+                    yield ctx.finding(rule, offset, name, rule.message("call", **fields), suggestion)
                 break

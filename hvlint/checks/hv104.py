@@ -22,7 +22,7 @@ def _alias_coverage(ctx: FileContext) -> frozenset:
 def _compute_coverage(ctx: FileContext) -> frozenset:
     covered: set = set()
     for name in ctx.index.names_with_prefix(ctx.scheme.alias_prefix):
-        for d in ctx.index.definitions(name):
+        for d in _alias_definitions(ctx, name):
             if d.arches <= {"x86"}:
                 covered.add("x86")
             elif d.arches <= {"arm64"}:
@@ -30,6 +30,12 @@ def _compute_coverage(ctx: FileContext) -> frozenset:
             elif {"x86", "arm64"} <= d.arches:
                 covered.update(_PAIR)
     return frozenset(covered)
+
+
+def _alias_definitions(ctx: FileContext, name: str) -> list:
+    """The index's definitions of ``name`` that are register aliases: not a CPUID feature
+    bit that shares the prefix (``HV_MSR_SYNIC_AVAILABLE BIT(2)``), not a function-like macro."""
+    return [d for d in ctx.index.definitions(name) if d.kind != "function-macro" and ctx.is_register_alias(d.value)]
 
 
 def _arch_specific(ctx: FileContext, value: str) -> Optional[str]:
@@ -53,7 +59,7 @@ def check(ctx: FileContext) -> Iterator[Finding]:
     rule = ctx.data.rule("HV104")
     alias = ctx.scheme.alias_prefix
     for name, offset, _line, value, guard in definitions_of(ctx):
-        if not name.startswith(alias):
+        if not name.startswith(alias) or not ctx.is_register_alias(value):
             continue
         arches = ctx.file.arches_of_guard(guard) & ctx.file_arches()
         if not arches:
@@ -81,11 +87,12 @@ def check(ctx: FileContext) -> Iterator[Finding]:
         line, _ = ctx.file.position(offset)
         if len(ctx.line_arches(line) & set(_PAIR)) < 2:
             continue
-        defined = ctx.index.defined_arches(name) & set(_PAIR)
-        if not defined or defined == set(_PAIR):
-            continue
+        defs = _alias_definitions(ctx, name)
+        defined = frozenset().union(*(d.arches for d in defs)) & set(_PAIR)
+        if not defined or defined == set(_PAIR) or len(defs) < len(ctx.index.definitions(name)):
+            continue  # not an alias, both arches have it, or it is also something else
         missing: List[str] = [a for a in _PAIR if a not in defined]
-        where = ", ".join(d.where for d in ctx.index.definitions(name)[:2])
+        where = ", ".join(d.where for d in defs[:2])
         yield ctx.finding(
             rule, offset, name,
             rule.message("one_arch", name=name, arches=" and ".join(sorted(defined)), where=where, missing=", ".join(missing)),

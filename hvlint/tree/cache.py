@@ -180,7 +180,7 @@ def open_for(root: Path, shaping: object) -> Optional[TreeCache]:
         return None
     if resolved == root or root in resolved.parents:
         return None  # hvlint never writes into the tree it checks
-    code = _code_stamp(Path(__file__).resolve().parent)
+    code = _code_stamp(Path(__file__).resolve().parent.parent)  # all of hvlint, not just tree/
     key = hashlib.blake2b(
         json.dumps([FORMAT, str(root), code, repr(shaping)]).encode("utf-8", "surrogateescape"),
         digest_size=16,
