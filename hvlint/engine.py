@@ -110,6 +110,7 @@ class Linter:
         self._evidence: Dict[str, Counter] = {}
         self._input_evidence: Dict[str, Counter] = {}
         self._series_evidence: Optional[Tuple[str, Counter]] = None
+        self._held: Dict[str, Counter] = {}  # path -> what the series added to the file on disk
         self._index_paths: set = set()  # given to prepare(): part of the index wherever they are
         self._tree_paths: set = set()
         self._overlays: Dict[str, str] = {}
@@ -199,10 +200,12 @@ class Linter:
         sf = scan(relpath, text, self.evaluator)
         return schemes.file_evidence(sf, self.data, self._accessor_schemes)
 
-    def set_series_evidence(self, label: str, evidence: Counter) -> None:
+    def set_series_evidence(self, label: str, evidence: Counter, held: Optional[Dict[str, Counter]] = None) -> None:
         """What a patch series adds (its added lines), weighed after the tree's aliases; it
-        replaces the evidence of the files read without a tree."""
+        replaces the evidence of the files read without a tree. ``held``: per tree file that
+        already holds the series' lines, the evidence of those lines, not the tree's."""
         self._series_evidence = (label, evidence)
+        self._held = dict(held or {})
         self._scheme = None
 
     def _index_path(self, path: Path, tree: bool) -> Optional[InputProblem]:
@@ -224,7 +227,14 @@ class Linter:
         for path, rel in listed:
             paths.append(path)
             self._relpaths[path] = rel
-        return prefilter(paths, self.data.prefilter)
+        return prefilter(paths, self.data.prefilter, keep=self._always_read)
+
+    def _always_read(self, path: str) -> bool:
+        """Arch-neutral files are read whatever names they hold: HV106 judges their `#if`
+        lines and HV102 their x86 names (`rdmsrl()`, `MSHV_*`), which the byte prefilter's
+        Hyper-V needles would not find."""
+        rel = self._relpaths.get(path)
+        return rel is not None and self.path_class(rel) == "neutral"
 
     def prepare(self, paths: Iterable[Path] = (), progress: Optional[Progress] = None) -> List[InputProblem]:
         """Build the symbol index from the tree's index roots and ``paths`` (once).
@@ -284,7 +294,12 @@ class Linter:
                 self._tree_paths.add(rel)
             entries[rel] = stored[rel]
         is_direct = {path for path, _rel in direct}
-        hits = {str(p) for p in prefilter([p for p, _r, _s in fresh if p not in is_direct], self.data.prefilter)}
+        hits = {
+            str(p)
+            for p in prefilter(
+                [p for p, _r, _s in fresh if p not in is_direct], self.data.prefilter, keep=self._always_read
+            )
+        }
         todo = []
         for path, rel, sig in fresh:
             hit = path in hits or path in is_direct
@@ -362,7 +377,8 @@ class Linter:
         return self._scheme[1]
 
     def _choose_scheme(self) -> SchemeChoice:
-        tree = schemes.Facts.of(self._evidence.values())
+        empty: Counter = Counter()
+        tree = schemes.Facts.of(counts - self._held.get(path, empty) for path, counts in self._evidence.items())
         if self._series_evidence is not None:
             label, counts = self._series_evidence
             given = schemes.Facts.of([counts])

@@ -205,6 +205,7 @@ def _run_staged(args: argparse.Namespace, settings, stdout: IO, stderr: IO) -> O
     linter = Linter(settings, root)
     index_tree(linter, root)
     series = gate.SeriesGate(linter, root, top)
+    series.weigh_series([patch], "the change")
     series.read_post_images(patch, change.post_rev)
     series.check(gate.Source(name=change.label, patches=[patch]), patch)
     linter.save_cache()

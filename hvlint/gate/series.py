@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Dict, List, Optional, Sequence, Tuple
@@ -337,6 +338,31 @@ class SeriesGate:
         blobs = gitrange.read_blobs([(rev, path) for path in paths], self.git_dir)  # type: ignore[misc]
         self.blobs.update({(patch.commit or "", path): text for (_rev, path), text in blobs.items()})
 
+    def weigh_series(self, patches: Sequence[Patch], label: str = "") -> None:
+        """Hand the linter what the whole series adds (its added lines) as scheme evidence,
+        before any patch is judged: where the tree defines no aliases, a rename series is
+        judged by the aliases it brings, from its first patch on (rules/schemes.toml).
+
+        A file of the tree that already holds every line the series adds to it (the series
+        is applied in this checkout, or staged) counts as the tree without those lines, so
+        the series is not counted twice, once as the tree's.
+        """
+        added: Dict[str, List[str]] = {}
+        for patch in patches:
+            for fd in patch.files:
+                if not fd.binary and self.is_source(fd.new_path):
+                    added.setdefault(fd.new_path, []).extend(a.text for h in fd.hunks for a in h.added)
+        evidence: Counter = Counter()
+        held: Dict[str, Counter] = {}
+        for path, lines in added.items():
+            found = self.linter.text_evidence(path, "\n".join(lines)) if any(x.strip() for x in lines) else Counter()
+            evidence.update(found)
+            tree = self._tree_image(path) if found else None
+            if tree is not None and set(lines) <= set(tree.lines):
+                held[path] = found
+        name = label or ("the series" if len(patches) > 1 else "the patch")
+        self.linter.set_series_evidence(name, evidence, held)
+
     # -- one patch -------------------------------------------------------------------
 
     def _post_image(self, patch: Patch, fd) -> PostImage:
@@ -581,6 +607,7 @@ def run(args: argparse.Namespace, settings, stdin: IO, stdout: IO, stderr: IO) -
         linter.prepare()
         git_dir = hint if sources[0].git else None
         gate = SeriesGate(linter, root, git_dir)
+        gate.weigh_series([p for source in sources for p in source.patches])
         if git_dir is not None:
             gate.prefetch_git(sources[0].patches)
         for source in sources:

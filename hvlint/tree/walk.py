@@ -133,13 +133,30 @@ def _prefilter_chunk(args: Tuple[List[str], Tuple[bytes, ...]]) -> List[str]:
     return hits
 
 
-def prefilter(paths: Sequence[Union[str, Path]], needles: Sequence[str], jobs: int = 0) -> List[Path]:
-    """The subset of ``paths`` whose bytes contain one of ``needles`` (unreadable ones kept)."""
-    pattern = tuple(n.encode() for n in needles)
+def prefilter(
+    paths: Sequence[Union[str, Path]],
+    needles: Sequence[str],
+    jobs: int = 0,
+    keep: Optional[Callable[[str], bool]] = None,
+) -> List[Path]:
+    """The subset of ``paths`` whose bytes contain one of ``needles`` (unreadable ones kept),
+    in their order. Paths for which ``keep`` is true are kept unread: files a rule judges
+    whatever names they hold (arch-neutral code, where HV106 looks at `#if` lines of files
+    that only name ``mshv_*`` things)."""
     names = [str(p) for p in paths]
+    if keep is None:
+        return [Path(p) for p in _prefilter_names(names, needles, jobs)]
+    kept = {p for p in names if keep(p)}
+    found = set(_prefilter_names([p for p in names if p not in kept], needles, jobs))
+    return [Path(p) for p in names if p in kept or p in found]
+
+
+def _prefilter_names(names: List[str], needles: Sequence[str], jobs: int) -> List[str]:
+    """``prefilter`` on path strings, spread over the cores for a whole tree."""
+    pattern = tuple(n.encode() for n in needles)
     jobs = jobs or os.cpu_count() or 1
     if jobs < 2 or len(names) < _PARALLEL_MIN_FILES:
-        return [Path(p) for p in _prefilter_chunk((names, pattern))]
+        return _prefilter_chunk((names, pattern))
     import multiprocessing as mp  # only a whole-tree walk needs a pool: keep start-up cheap
     from concurrent.futures import ProcessPoolExecutor
 
@@ -153,7 +170,7 @@ def prefilter(paths: Sequence[Union[str, Path]], needles: Sequence[str], jobs: i
             hits = [p for chunk in pool.map(_prefilter_chunk, chunks) for p in chunk]
     except (OSError, RuntimeError):  # no process support here: do it in this process
         hits = _prefilter_chunk((names, pattern))
-    return [Path(p) for p in hits]
+    return hits
 
 
 def decode(data: bytes) -> Source:

@@ -1,0 +1,204 @@
+"""`--scheme auto` is the default: a tree is judged by the scheme its own aliases and calls show,
+the reason states counted, tree-wide facts, and a suggestion never names an undefined alias."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import List, Tuple
+
+import pytest
+
+from conftest import write_tree
+from hvlint import cli, ruledata
+from hvlint.config import Settings, load_settings
+from scheme_trees import PRE_RENAME, UPSTREAM
+
+
+def hvlint(root: Path, monkeypatch, *args: str) -> Tuple[int, dict, str]:
+    """Run the command line in ``root`` with ``--format json`` and ``-v``: (exit, JSON, stderr)."""
+    monkeypatch.chdir(root)
+    out, err = io.StringIO(), io.StringIO()
+    code = cli.run(["--format", "json", "-v", *args], io.StringIO(), out, err)
+    return code, json.loads(out.getvalue()), err.getvalue()
+
+
+def name_of(root: Path, f: dict) -> str:
+    """The text a JSON finding points at."""
+    line = (root / f["path"]).read_text().splitlines()[f["line"] - 1]
+    return line[f["column"] - 1 : f["end_column"] - 1]
+
+
+def findings(root: Path, doc: dict) -> List[Tuple[str, int, str, str]]:
+    return sorted((f["path"], f["line"], f["code"], name_of(root, f)) for f in doc["findings"])
+
+
+@pytest.fixture
+def upstream(tmp_path):
+    return write_tree(tmp_path / "linux", UPSTREAM)
+
+
+@pytest.fixture
+def pre_rename(tmp_path):
+    return write_tree(tmp_path / "linux", PRE_RENAME)
+
+
+def test_every_front_end_starts_from_auto():
+    """The editor, the gate and the hooks build their settings from these defaults."""
+    assert Settings().scheme == "auto"
+    assert load_settings(None, ruledata.load()).scheme == "auto"
+
+
+def test_upstream_tree_with_no_options_is_judged_upstream_and_clean(upstream, monkeypatch):
+    code, doc, _err = hvlint(upstream, monkeypatch)
+    assert doc["scheme"]["name"] == "upstream"
+    reason = doc["scheme"]["reason"]
+    # SCONTROL, SIMP and EOM are defined once per arch: three names, not six; the feature bits
+    # HV_MSR_*_AVAILABLE (BIT(n)) are not aliases; the prototypes in mshyperv.h are not calls,
+    # and drivers/clocksource is outside the counted part of the tree.
+    assert "defines 3 distinct HV_MSR_* register aliases (HV_SYN_REG_*: 0)" in reason
+    assert "calls hv_get_msr() and friends 3 times (hv_get_register() and friends: 0)" in reason
+    assert "index_roots" in reason
+    assert (code, doc["findings"]) == (0, [])
+
+
+@pytest.mark.parametrize(
+    "paths",
+    [
+        [], ["."], ["drivers/hv/hv.c"], ["drivers/clocksource/hyperv_timer.c"],
+        ["arch/x86/include/asm/hyperv-tlfs.h"], ["arch/x86/kernel/cpu/mshyperv.c"],
+    ],
+)
+@pytest.mark.parametrize("tree", [UPSTREAM, PRE_RENAME], ids=["upstream", "pre-rename"])
+def test_reason_is_the_same_whichever_files_are_linted(tmp_path, monkeypatch, paths, tree):
+    root = write_tree(tmp_path / "linux", tree)
+    _code, whole, _ = hvlint(root, monkeypatch, "--no-cache", "--scheme", "auto")
+    _code, some, _ = hvlint(root, monkeypatch, "--no-cache", "--scheme", "auto", *paths)
+    assert some["scheme"] == whole["scheme"]
+
+
+def test_pre_rename_tree_is_judged_syn_reg_and_the_reason_says_it_shows_neither(pre_rename, monkeypatch):
+    code, doc, err = hvlint(pre_rename, monkeypatch)
+    assert doc["scheme"]["name"] == "syn-reg"
+    reason = doc["scheme"]["reason"]
+    assert "defines no HV_SYN_REG_* or HV_MSR_* register aliases" in reason
+    assert "calls hv_get_register() and friends 2 times (hv_get_msr() and friends: 0)" in reason
+    assert f"scheme: syn-reg ({reason})" in err
+    assert code == 1
+    x86 = "arch/x86/include/asm/hyperv-tlfs.h"
+    assert findings(pre_rename, doc) == [
+        (x86, 8, "HV101", "HV_REGISTER_SCONTROL"),
+        (x86, 9, "HV101", "HV_REGISTER_SIMP"),
+        (x86, 10, "HV101", "HV_REGISTER_EOM"),
+        ("drivers/hv/hv.c", 9, "HV103", "HV_REGISTER_SCONTROL"),
+        ("drivers/hv/hv.c", 10, "HV103", "HV_REGISTER_SCONTROL"),
+    ]
+
+
+def test_an_alias_that_does_not_exist_yet_is_not_suggested(pre_rename, monkeypatch):
+    _code, doc, _ = hvlint(pre_rename, monkeypatch, "drivers/hv/hv.c")
+    hv103 = [f for f in doc["findings"] if f["code"] == "HV103"]
+    assert hv103 and all(f["suggestion"] is None for f in hv103)
+    assert all(
+        "HV_SYN_REG_SCONTROL is not defined yet" in f["message"] and "hvlint --fix" in f["message"]
+        and "hvlint --diff" in f["message"] and "use HV_SYN_REG_SCONTROL" not in f["message"]
+        for f in hv103
+    )
+
+
+def test_an_alias_that_exists_is_suggested(pre_rename, monkeypatch):
+    header = pre_rename / "arch/x86/include/asm/hyperv-tlfs.h"
+    header.write_text(header.read_text().replace("#endif", "#define HV_SYN_REG_SCONTROL\t(HV_X64_MSR_SCONTROL)\n#endif"))
+    _code, doc, _ = hvlint(pre_rename, monkeypatch, "drivers/hv/hv.c")
+    hv103 = [f for f in doc["findings"] if f["code"] == "HV103"]
+    assert hv103 and {f["suggestion"] for f in hv103} == {"HV_SYN_REG_SCONTROL"}
+    assert all(f["message"].endswith("use HV_SYN_REG_SCONTROL") for f in hv103)
+
+
+def test_config_file_and_option_still_choose(upstream, monkeypatch):
+    (upstream / ".hvlint.toml").write_text('scheme = "syn-reg"\n')
+    _code, doc, _ = hvlint(upstream, monkeypatch)
+    assert doc["scheme"] == {"name": "syn-reg", "reason": f"set by {upstream / '.hvlint.toml'}"}
+    # Judged by syn-reg, the tree's HV_MSR_* aliases are the other scheme's: each definition and
+    # use names its HV_SYN_REG_* replacement; the feature bits are left alone.
+    assert {f["code"] for f in doc["findings"]} == {"HV105"}
+    assert not [f for f in doc["findings"] if "AVAILABLE" in name_of(upstream, f)]
+    _code, doc, _ = hvlint(upstream, monkeypatch, "--scheme", "upstream")
+    assert doc["scheme"] == {"name": "upstream", "reason": "set by --scheme"}
+    assert doc["findings"] == []
+
+
+def test_hv104_leaves_cpuid_feature_bits_alone(pre_rename, monkeypatch):
+    """Under upstream, HV_MSR_*_AVAILABLE = BIT(n) in x86 selftest headers and in
+    include/asm-generic are feature bits, not aliases that fail to be MSRs."""
+    _code, doc, _ = hvlint(pre_rename, monkeypatch, "--scheme", "upstream")
+    assert not [f for f in doc["findings"] if f["code"] == "HV104"]
+
+
+def test_hv104_still_reports_a_register_alias_that_is_not_an_msr(upstream, monkeypatch):
+    header = upstream / "arch/x86/include/asm/hyperv-tlfs.h"
+    # The arm64 VP register's number where x86 needs the MSR.
+    header.write_text(header.read_text().replace("#endif", "#define HV_MSR_VP_INDEX\t\t0x00090003\n#endif"))
+    _code, doc, _ = hvlint(upstream, monkeypatch)
+    assert [(f["code"], name_of(upstream, f)) for f in doc["findings"]] == [("HV104", "HV_MSR_VP_INDEX")]
+
+
+def _add_assist_page(root: Path, define: str, call: str) -> None:
+    header = root / "arch/x86/include/asm/hyperv-tlfs.h"
+    if define:
+        header.write_text(header.read_text().replace("#endif", define + "\n#endif"))
+    hv_c = root / "drivers/hv/hv.c"
+    hv_c.write_text(hv_c.read_text() + f"\nu64 hv_vp_assist(void)\n{{\n\treturn hv_get_msr({call});\n}}\n")
+
+
+def test_hv105_other_scheme_alias_defined_and_used(upstream, monkeypatch):
+    _add_assist_page(upstream, "#define HV_SYN_REG_VP_ASSIST_PAGE\t(HV_X64_MSR_VP_ASSIST_PAGE)", "HV_SYN_REG_VP_ASSIST_PAGE")
+    _code, doc, _ = hvlint(upstream, monkeypatch)
+    assert doc["scheme"]["name"] == "upstream"
+    got = [(f["path"], f["code"], f["suggestion"], f["message"]) for f in doc["findings"]]
+    assert [g[:3] for g in got] == [
+        ("arch/x86/include/asm/hyperv-tlfs.h", "HV105", "HV_MSR_VP_ASSIST_PAGE"),
+        ("drivers/hv/hv.c", "HV105", "HV_MSR_VP_ASSIST_PAGE"),
+    ]
+    assert all("register aliases here are HV_MSR_*" in g[3] for g in got)
+    assert got[0][3].endswith("name it HV_MSR_VP_ASSIST_PAGE")
+    assert "rename it to HV_MSR_VP_ASSIST_PAGE, here and at its definition (arch/x86/include/asm/hyperv-tlfs.h:" in got[1][3]
+
+
+def test_hv105_use_of_an_existing_register_names_the_tree_alias(upstream, monkeypatch):
+    _add_assist_page(upstream, "", "HV_SYN_REG_SIMP")
+    _code, doc, _ = hvlint(upstream, monkeypatch)
+    [f] = doc["findings"]
+    assert (f["code"], f["suggestion"]) == ("HV105", "HV_MSR_SIMP")
+    assert f["message"].endswith("use HV_MSR_SIMP")
+
+
+def test_hv105_use_of_an_alias_nobody_defines_says_so(upstream, monkeypatch):
+    _add_assist_page(upstream, "", "HV_SYN_REG_VP_ASSIST_PAGE")
+    _code, doc, _ = hvlint(upstream, monkeypatch)
+    [f] = doc["findings"]
+    assert (f["code"], f["suggestion"]) == ("HV105", None)
+    assert "HV_MSR_VP_ASSIST_PAGE is not defined yet" in f["message"]
+
+
+MSHV_ONLY = """\
+// SPDX-License-Identifier: GPL-2.0-only
+#include "mshv_root.h"
+
+int mshv_synic_init(unsigned int cpu)
+{
+#ifdef CONFIG_X86_64
+	mshv_enable_sirbp(cpu);
+#endif
+	return mshv_sint_setup(cpu);
+}
+"""
+
+
+@pytest.mark.parametrize("paths", [[], ["drivers/hv"]])
+def test_strict_hv106_sees_a_neutral_file_naming_only_mshv_things(upstream, monkeypatch, paths):
+    """No HV_/hv_ word in it, so the byte prefilter alone would drop it."""
+    write_tree(upstream, {"drivers/hv/mshv_synic.c": MSHV_ONLY})
+    _code, doc, _ = hvlint(upstream, monkeypatch, "--strict", *paths)
+    assert findings(upstream, doc) == [("drivers/hv/mshv_synic.c", 6, "HV106", "#ifdef CONFIG_X86_64")]
