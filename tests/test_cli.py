@@ -59,7 +59,7 @@ def test_list_types_and_explain():
     res = hvlint("--list-types")
     assert res.returncode == 0
     assert [line.split()[0] for line in res.stdout.splitlines()] == [
-        "HV100", "HV101", "HV102", "HV103", "HV104", "HV106"]
+        "HV100", "HV101", "HV102", "HV103", "HV104", "HV105", "HV106"]
     doc = hvlint("--explain", "GENERIC_REG_PREFIX").stdout
     assert doc.startswith("# HV103 GENERIC_REG_PREFIX") and "## Use instead" in doc
 
@@ -99,9 +99,10 @@ def test_config_file_sets_scheme_and_per_path_ignores(tmp_path):
     assert {f["code"] for f in doc["findings"]} == {"HV102"}
 
 
-def test_auto_scheme_says_why(tmp_path):
-    res = hvlint("-v", "--scheme", "auto", PRE)
-    assert "hvlint: scheme: syn-reg (auto: the tree defines 0 HV_SYN_REG_* aliases and declares or calls" in res.stderr
+def test_auto_scheme_is_the_default_and_says_why(tmp_path):
+    res = hvlint("-v", PRE)
+    assert ("hvlint: scheme: syn-reg (auto: the tree defines no HV_SYN_REG_* or HV_MSR_* register aliases and "
+            "calls hv_get_register() and friends 13 times (hv_get_msr() and friends: 0)") in res.stderr
     res = hvlint("--format", "json", "--scheme", "auto", REPO / "tests/fixtures/trees/upstream_scheme")
     assert json.loads(res.stdout)["scheme"]["name"] == "upstream"
 
