@@ -425,7 +425,7 @@ class Linter:
             file=sf, path_class=cls, build_arch=self.build_arch(sf.path) if wants_build else None,
             index=self.index, resolver=self.resolver, scheme=self.data.schemes[self.scheme.name],
             data=self.data, strict=self.settings.strict, arch_symbols=self.arch_symbols,
-            tree_known=self.root is not None,
+            tree_known=self.root is not None, scheme_established=self.scheme.established,
         )
 
     def _unused_suppressions(self, ctx: FileContext, unused: List[suppress.Suppression]) -> List[Finding]:

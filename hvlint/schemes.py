@@ -27,6 +27,9 @@ class SchemeChoice:
 
     name: str
     reason: str
+    # Whether aliases back the choice (the tree's or the input's) or a setting made it; not
+    # when only calls, or nothing, did: then no prefix is the tree's yet.
+    established: bool = True
 
 
 def looks_like_register_alias(value: str, data: RuleData) -> bool:
@@ -141,5 +144,5 @@ def choose(tree: Facts, given: Facts, given_label: str, data: RuleData, where: s
     if any(given.calls.values()):
         reason += f"; {given_label} {calls(given, best)}"
     if by_calls:
-        return SchemeChoice(best, f"{reason}; no aliases anywhere, so the calls decide")
-    return SchemeChoice(best, f"{reason}; nothing to go by, so the fallback {fallback}")
+        return SchemeChoice(best, f"{reason}; no aliases anywhere, so the calls decide", False)
+    return SchemeChoice(best, f"{reason}; nothing to go by, so the fallback {fallback}", False)

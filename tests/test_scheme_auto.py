@@ -202,3 +202,12 @@ def test_strict_hv106_sees_a_neutral_file_naming_only_mshv_things(upstream, monk
     write_tree(upstream, {"drivers/hv/mshv_synic.c": MSHV_ONLY})
     _code, doc, _ = hvlint(upstream, monkeypatch, "--strict", *paths)
     assert findings(upstream, doc) == [("drivers/hv/mshv_synic.c", 6, "HV106", "#ifdef CONFIG_X86_64")]
+
+
+def test_without_aliases_anywhere_no_prefix_is_the_trees(pre_rename, monkeypatch):
+    """The calls chose syn-reg, but the tree defines no alias of either scheme: a HV_MSR_* name
+    is not 'the other scheme's' there (the rename may be under way), so no HV105."""
+    write_tree(pre_rename, {"drivers/hv/hv_vp.c": "void hv_vp_eoi(void)\n{\n\thv_set_msr(HV_MSR_EOM, 0);\n}\n"})
+    _code, doc, _ = hvlint(pre_rename, monkeypatch)
+    assert doc["scheme"]["name"] == "syn-reg" and "so the calls decide" in doc["scheme"]["reason"]
+    assert not [f for f in doc["findings"] if f["code"] == "HV105"]

@@ -35,6 +35,9 @@ class FileContext:
     # Whether the index holds a tree (else only the input and rules/registers.toml): with a
     # tree, a name the index does not define does not exist yet.
     tree_known: bool = False
+    # Whether the scheme rests on aliases the tree (or the series) defines, or on a setting:
+    # only then does a prefix belong to the tree (HV105).
+    scheme_established: bool = True
     notes: List[str] = field(default_factory=list)  # what could not be decided, for -v and JSON
     _guard_arches: Dict[int, FrozenSet[str]] = field(default_factory=dict, repr=False)
 

@@ -36,8 +36,8 @@ def check(ctx: FileContext) -> Iterator[Finding]:
     own = ctx.scheme
     others = {s.alias_prefix: s for s in ctx.data.schemes.values() if s.name != own.name}
     prefixes = tuple(others)
-    if not prefixes or not any(p in ctx.file.text for p in prefixes):
-        return
+    if not ctx.scheme_established or not prefixes or not any(p in ctx.file.text for p in prefixes):
+        return  # no aliases anywhere yet: neither prefix is the tree's
 
     def fields(name: str) -> dict:
         other = next(s for p, s in others.items() if name.startswith(p))
