@@ -384,7 +384,7 @@ class Linter:
             given = schemes.Facts.of([counts])
         else:
             label, given = "the input", schemes.Facts.of(self._input_evidence.values())
-        where = "its Hyper-V headers and core code (index_roots of rules/paths.toml)"
+        where = "its Hyper-V headers and core code (index_roots of rules/paths.toml)" if self.root else None
         return schemes.choose(tree, given, label, self.data, where)
 
     # -- linting --------------------------------------------------------------------------

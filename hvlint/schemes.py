@@ -98,13 +98,13 @@ class Facts:
         return frozenset().union(*self.aliases.values()) if self.aliases else frozenset()
 
 
-def choose(tree: Facts, given: Facts, given_label: str, data: RuleData, where: str) -> SchemeChoice:
+def choose(tree: Facts, given: Facts, given_label: str, data: RuleData, where: Optional[str]) -> SchemeChoice:
     """The scheme ``auto`` picks, with a reason made only of the counted facts.
 
     In order: the aliases the tree defines; where it defines none (a tree from before the
     alias rename), the aliases ``given`` (the series, or the input) defines; then the
     accessors called in either; then the fallback of rules/schemes.toml. ``where`` says what
-    part of the tree was counted.
+    part of the tree was counted (None: there is no tree).
     """
     names = sorted(data.schemes)
     fallback = data.default_scheme
@@ -122,7 +122,8 @@ def choose(tree: Facts, given: Facts, given_label: str, data: RuleData, where: s
         if not facts.alias_names():
             return "defines no " + " or ".join(f"{data.schemes[n].alias_prefix}*" for n in names) + " register aliases"
         head, *rest = ordered(first)
-        out = f"defines {facts.alias_count(head)} distinct {data.schemes[head].alias_prefix}* register aliases"
+        n = facts.alias_count(head)
+        out = f"defines {n} distinct {data.schemes[head].alias_prefix}* register alias{'' if n == 1 else 'es'}"
         return out + "".join(f" ({data.schemes[n].alias_prefix}*: {facts.alias_count(n)})" for n in rest)
 
     def calls(facts: Facts, first: Optional[str]) -> str:
@@ -136,7 +137,10 @@ def choose(tree: Facts, given: Facts, given_label: str, data: RuleData, where: s
     both = Facts({}, {n: tree.call_count(n) + given.call_count(n) for n in names})
     by_calls = None if by_alias or by_given else pick(both.call_count)
     best = by_alias or by_given or by_calls or fallback
-    reason = f"auto: the tree {defines(tree, best)} and {calls(tree, best)}, counted in {where}"
+    if where is None:
+        reason = "auto: no tree at hand"
+    else:
+        reason = f"auto: the tree {defines(tree, best)} and {calls(tree, best)}, counted in {where}"
     if by_alias:
         return SchemeChoice(best, reason)
     if by_given:

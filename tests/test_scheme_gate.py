@@ -189,4 +189,4 @@ def test_without_a_tree_the_series_decides(upstream_repo):
     doc = gate(upstream_repo, "--no-tree", *mails(upstream_repo))
     # Only what the patch shows: one HV_SYN_REG_* alias and one hv_get_msr() call.
     assert doc["scheme"]["name"] == "syn-reg"
-    assert "the patch defines 1 distinct HV_SYN_REG_* register aliases" in doc["scheme"]["reason"]
+    assert "the patch defines 1 distinct HV_SYN_REG_* register alias (HV_MSR_*: 0), so its aliases decide" in doc["scheme"]["reason"]
