@@ -7,7 +7,9 @@ input came from.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -218,23 +220,27 @@ class Linter:
         return InputProblem(relpath, source.problem) if source.problem else None
 
     def candidate_files(self, top: Path) -> List[Path]:
-        """C files under ``top`` that are not excluded and mention a Hyper-V name."""
+        """C files under ``top`` that are not excluded and mention a Hyper-V name (or are
+        arch-neutral code)."""
         exclude = self.classifier.sets["exclude"]
         rel_top = self.relpath(top)
         rel_top = "" if rel_top in (".", "") else rel_top
-        listed = list_files(top, rel_top, self.data.suffixes, exclude.matches)
-        paths = []
-        for path, rel in listed:
-            paths.append(path)
-            self._relpaths[path] = rel
-        return prefilter(paths, self.data.prefilter, keep=self._always_read)
+        listed = list(list_files(top, rel_top, self.data.suffixes, exclude.matches))
+        self._relpaths.update(listed)
+        return prefilter([path for path, _rel in listed], self.data.prefilter, keep=self._always_read(listed))
 
-    def _always_read(self, path: str) -> bool:
-        """Arch-neutral files are read whatever names they hold: HV106 judges their `#if`
-        lines and HV102 their x86 names (`rdmsrl()`, `MSHV_*`), which the byte prefilter's
-        Hyper-V needles would not find."""
-        rel = self._relpaths.get(path)
-        return rel is not None and self.path_class(rel) == "neutral"
+    def _always_read(self, listed: Iterable[Tuple[str, str]]) -> Callable[[str], bool]:
+        """Of (path, relpath) pairs, the paths to read whatever names they hold: arch-neutral
+        files, where HV106 judges `#if` lines and HV102 x86 names (`rdmsrl()`, `MSHV_*`) that
+        the byte prefilter's Hyper-V needles would not find. The literal heads of the neutral
+        globs screen out the rest of a 55,000-file tree before any glob is matched."""
+        heads = self._neutral_heads
+        return {p for p, rel in listed if rel.startswith(heads) and self.path_class(rel) == "neutral"}.__contains__
+
+    @functools.cached_property
+    def _neutral_heads(self) -> Tuple[str, ...]:
+        """What every arch-neutral path starts with: each neutral glob up to its first wildcard."""
+        return tuple(re.split(r"[*?\[]", glob, maxsplit=1)[0] for glob in self.classifier.sets["neutral"].patterns)
 
     def prepare(self, paths: Iterable[Path] = (), progress: Optional[Progress] = None) -> List[InputProblem]:
         """Build the symbol index from the tree's index roots and ``paths`` (once).
@@ -297,7 +303,9 @@ class Linter:
         hits = {
             str(p)
             for p in prefilter(
-                [p for p, _r, _s in fresh if p not in is_direct], self.data.prefilter, keep=self._always_read
+                [p for p, _r, _s in fresh if p not in is_direct],
+                self.data.prefilter,
+                keep=self._always_read((p, r) for p, r, _s in fresh),
             )
         }
         todo = []
