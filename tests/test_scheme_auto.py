@@ -211,3 +211,13 @@ def test_without_aliases_anywhere_no_prefix_is_the_trees(pre_rename, monkeypatch
     _code, doc, _ = hvlint(pre_rename, monkeypatch)
     assert doc["scheme"]["name"] == "syn-reg" and "so the calls decide" in doc["scheme"]["reason"]
     assert not [f for f in doc["findings"] if f["code"] == "HV105"]
+
+
+def test_hv102_names_no_undefined_alias_either(pre_rename, monkeypatch):
+    """An x86 MSR name in shared code of a pre-rename tree: the alias that would replace it
+    does not exist, so the message says how to make it instead of suggesting it."""
+    write_tree(pre_rename, {"drivers/hv/hv_vp.c": "u64 hv_vp_assist(void)\n{\n\treturn HV_X64_MSR_VP_ASSIST_PAGE;\n}\n"})
+    _code, doc, _ = hvlint(pre_rename, monkeypatch, "drivers/hv/hv_vp.c")
+    [f] = doc["findings"]
+    assert (f["code"], f["suggestion"]) == ("HV102", None)
+    assert "HV_SYN_REG_VP_ASSIST_PAGE that would replace it is not defined yet" in f["message"]
