@@ -119,6 +119,10 @@ def _run(args: argparse.Namespace, settings, stdout: IO, stderr: IO) -> int:
 
     root, targets = _resolve_targets(args)
     linter = Linter(settings, root)
+    # A migration also fixes the calls of the accessors the scheme renames. Only the rules see
+    # the wider accessor lists: the linter was opened with the plain data, so the tree cache
+    # (which does not depend on accessors) stays the one a lint run uses.
+    linter.data = fix_data.with_migration_accessors(linter.data)
     # The tree is walked once: the root's candidate files serve the lint and the search for uses.
     walked = linter.candidate_files(root) if any(t.resolve() == root for t in targets) else None
     inputs = [t for t in targets if t.resolve() != root] + list(walked or [])
@@ -132,8 +136,13 @@ def _run(args: argparse.Namespace, settings, stdout: IO, stderr: IO) -> int:
             settings, scheme=linter.scheme.name
         )  # one scheme for the whole run
     tree = TreeFiles(linter, walked)
-    options = Options(only=_globs(args.only), fix_comments=bool(args.fix_comments))
-    planner = Planner(linter, tree, fix_data.load(), result.findings, options)
+    options = Options(
+        only=_globs(args.only),
+        fix_comments=bool(args.fix_comments),
+        whole_tree=walked is not None,
+    )
+    migration = fix_data.load_migration(linter.settings.scheme)
+    planner = Planner(linter, tree, fix_data.load(), result.findings, options, migration)
     plan = planner.plan(lambda p: verify(linter, tree, p))
     if args.diff:
         stdout.write(
@@ -159,10 +168,13 @@ def _report(
     """What was fixed, what is left and why, on stderr (stable order)."""
     verb = "would fix" if args.diff else "fixed"
     files = len(plan.new_texts)
+    functions = plan.count("function")
     err.write(
         f"hvlint: {verb}: {plan.count('rename')} renames (HV101), "
         f"{plan.count('call')} accessor calls (HV103), "
-        f"{plan.count('alias')} alias definitions; {files} file{'s' if files != 1 else ''} "
+        f"{plan.count('alias')} alias definitions"
+        + (f", {functions} function{'s' if functions != 1 else ''} renamed" if functions else "")
+        + f"; {files} file{'s' if files != 1 else ''} "
         f"{'to change' if args.diff else 'changed'} (scheme {scheme})\n"
     )
     if args.verbose:

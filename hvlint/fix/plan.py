@@ -10,18 +10,19 @@ from __future__ import annotations
 
 import fnmatch
 from dataclasses import dataclass, field
-from typing import Callable, Dict, List, Optional, Set, Tuple
+from typing import Callable, Dict, List, Optional, Set, Tuple, Union
 
 from hvlint.engine import Linter, looks_like_register_alias
 from hvlint.findings import Finding
 from hvlint.fix.alias import NewAlias, block_edit, merge_edits
-from hvlint.fix.data import FIX_ARCHES, FixData
+from hvlint.fix.data import FIX_ARCHES, FixData, Migration
 from hvlint.fix.edit import Edit, OverlapError, apply, lines_of, orphan_lines, rename_aligned
+from hvlint.fix.functions import FunctionRename, plan_rename, selected
 from hvlint.fix.items import AliasAdd, Analyzer, CallPlan, Need, RenamePlan, hexval
 from hvlint.fix.tree import TreeFiles, comment_occurrences, name_patterns
 
 FIXABLE = ("HV101", "HV103")
-ITEM_KINDS = ("rename", "call", "alias")
+ITEM_KINDS = ("rename", "call", "alias", "function")
 MAX_ROUNDS = 64
 
 
@@ -57,17 +58,19 @@ class Plan:
     edits: Dict[str, List[Edit]]
 
     def count(self, kind: str) -> int:
-        """Number of items of a kind ("rename", "call", "alias")."""
+        """Number of items of a kind ("rename", "call", "alias", "function")."""
         return sum(1 for it in self.items if it.key.startswith(kind + ":"))
 
 
 @dataclass
 class Options:
-    """What to fix: rule codes, name globs, comments too."""
+    """What to fix: rule codes, name globs, comments too; ``whole_tree`` when the run covers
+    the tree root (only then does a migration add the aliases no call needs yet)."""
 
     codes: Tuple[str, ...] = FIXABLE
     only: Tuple[str, ...] = ()
     fix_comments: bool = False
+    whole_tree: bool = False
 
 
 Verifier = Callable[[Plan], Dict[str, str]]
@@ -83,15 +86,18 @@ class Planner:
         fixdata: FixData,
         findings: List[Finding],
         options: Options,
+        migration: Optional[Migration] = None,
     ) -> None:
         self.linter = linter
         self.tree = tree
         self.fixdata = fixdata
         self.options = options
+        self.migration = migration
         self.an = Analyzer(linter, tree, fixdata.alias_headers)
         self.data = linter.data
         self.scheme = self.an.scheme
         self.static_left: List[Left] = []
+        self._function_plans: Dict[str, Union[FunctionRename, str, None]] = {}
         self.hv101: Dict[str, List[Finding]] = {}
         self.hv103: List[Finding] = []
         for f in findings:
@@ -133,6 +139,7 @@ class Planner:
         retry: Dict[str, str] = {}
         left_sites: Dict[Tuple[str, int], str] = {}
         calls = self._calls(excluded, left, left_sites)
+        functions = self._functions(excluded, notes)
         adds, refused = self._aliases(calls, excluded, notes)
         live_calls: Dict[str, CallPlan] = {}
         for key, cp in calls.items():
@@ -148,7 +155,7 @@ class Planner:
         if retry:
             return self._empty(left, notes), retry
         try:
-            plan = self._build(live_calls, adds, renames, left, notes)
+            plan = self._build(live_calls, adds, renames, functions, left, notes)
         except OverlapError as exc:
             culprit = next(
                 (e.item for e in (exc.second, exc.first) if e.item.split(":")[0] in ITEM_KINDS), ""
@@ -190,6 +197,8 @@ class Planner:
         for key, cp in calls.items():
             for need in cp.needs:
                 by_alias.setdefault((need.arch, need.alias), []).append((need, key))
+        for need in self._migration_needs():
+            by_alias.setdefault((need.arch, need.alias), []).append((need, ""))
         adds: Dict[Tuple[str, str], AliasAdd] = {}
         refused: Dict[str, str] = {}
         for (arch, alias), pairs in sorted(by_alias.items()):
@@ -204,17 +213,20 @@ class Planner:
                     for k in required:
                         refused.setdefault(k, result)
                 else:
-                    where = sorted({f"{calls[k].path}:{calls[k].line}" for _n, k in pairs})
+                    where = sorted({f"{calls[k].path}:{calls[k].line}" for _n, k in pairs if k})
                     notes.append(
                         f"{result}; the calls that use it ({', '.join(where)}) "
                         f"are not built for {arch}"
+                        if where
+                        else f"{result} (the {self.scheme.name} scheme defines it where the "
+                        "register exists)"
                     )
             elif result is not None:
                 adds[(arch, alias)] = result
         # An alias nobody needs any more (all its calls refused) is not added.
         used = {
             (n.arch, n.alias) for key, cp in calls.items() if key not in refused for n in cp.needs
-        }
+        } | {k for k, pairs in by_alias.items() if any(not key for _n, key in pairs)}
         return {k: v for k, v in adds.items() if k in used}, refused
 
     def _renames(
@@ -225,10 +237,7 @@ class Planner:
         left: List[Left],
     ) -> Dict[str, RenamePlan]:
         covered = {(cp.path, off) for cp in calls.values() for off, _o, _a in cp.rewrites}
-        hv103 = self.data.rule("HV103")
-        hv103_on = hv103.code in self.options.codes and self.linter.settings.rule_enabled(
-            hv103.code, hv103.type, hv103.strict_only
-        )
+        hv103_on = self._hv103_on()
         out: Dict[str, RenamePlan] = {}
         for old in sorted(self.hv101):
             findings = sorted(self.hv101[old], key=Finding.sort_key)
@@ -240,6 +249,65 @@ class Planner:
                 left += [Left(f, result) for f in findings]
             else:
                 out[old] = result
+        return out
+
+    def _hv103_on(self) -> bool:
+        """HV103 fixes are asked for (--types) and the rule is on."""
+        hv103 = self.data.rule("HV103")
+        return hv103.code in self.options.codes and self.linter.settings.rule_enabled(
+            hv103.code, hv103.type, hv103.strict_only
+        )
+
+    def _functions(self, excluded: Dict[str, str], notes: List[str]) -> List[FunctionRename]:
+        """The migration's function renames (HV103's: the scheme's accessors); refused ones
+        become notes."""
+        if self.migration is None or not self._hv103_on():
+            return []
+        out: List[FunctionRename] = []
+        for old, new in selected(self.migration, self.options.only):
+            key = f"function:{old}"
+            if key not in self._function_plans:
+                self._function_plans[key] = plan_rename(
+                    self.tree, old, new, self.options.fix_comments
+                )
+            result = excluded.get(key) or self._function_plans[key]
+            if isinstance(result, str):
+                notes.append(result)
+            elif result is not None:
+                out.append(result)
+        return out
+
+    def _migration_needs(self) -> List[Need]:
+        """The aliases the scheme defines whether calls use them or not (migrations.toml), for
+        a whole-tree run: one need per arch, with the value the arch's register has in the
+        tree (else the register table's). A register neither arch defines is skipped."""
+        if self.migration is None or not self.options.whole_tree or not self._hv103_on():
+            return []
+        vp, msr = self.data.vp_register_prefix, self.data.x86_msr_prefix
+        out: List[Need] = []
+        for suffix in self.migration.aliases:
+            alias = self.scheme.alias_prefix + suffix
+            if self.options.only and not any(
+                fnmatch.fnmatchcase(alias, g) for g in self.options.only
+            ):
+                continue
+            reg = self.data.register_by_suffix(suffix)
+            names = {
+                "x86": [msr + suffix, vp + suffix],
+                "arm64": ([vp + reg.arm64_name] if reg and reg.arm64_name else []) + [vp + suffix],
+            }
+            found: Dict[str, Tuple[str, int]] = {}
+            for arch in FIX_ARCHES:
+                for name in names[arch]:
+                    value = self.an.value(name, arch) if self.an.tree_defs(name, arch) else None
+                    if value is not None:
+                        found[arch] = (name, value)
+                        break
+            if not found:
+                continue
+            for arch in FIX_ARCHES:
+                name, value = found.get(arch, (names[arch][0], self.an.table_value(reg, arch)))
+                out.append(Need(arch, alias, value, False, suffix, reg, name))
         return out
 
     def _x86_targets(
@@ -269,10 +337,15 @@ class Planner:
         calls: Dict[str, CallPlan],
         adds: Dict[Tuple[str, str], AliasAdd],
         renames: Dict[str, RenamePlan],
+        functions: List[FunctionRename],
         left: List[Left],
         notes: List[str],
     ) -> Plan:
         items: List[Item] = []
+        for fr in functions:
+            item = Item(fr.key, "HV103", f"{fr.old}() -> {fr.new}()", [], {fr.old, fr.new})
+            item.edits = [(p, Edit(off, off + len(fr.old), fr.new, fr.key)) for p, off in fr.sites]
+            items.append(item)
         removals: Dict[str, List[Tuple[int, int, str]]] = {}
         for old, rp in sorted(renames.items()):
             title = f"{old} -> {rp.new}" + (
