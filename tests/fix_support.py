@@ -51,6 +51,13 @@ CASES: Dict[str, Case] = {
         Case("conflict", "conflict"),
         Case("missing-arm64", "missing-arm64", broken=("arm64",)),
         Case("upstream", "upstream"),
+        # Migrations (rules/migrations.toml): the scheme is always given, so that no case
+        # depends on the default.
+        Case("pre-rename-upstream", "pre-rename", ("--scheme", "upstream")),
+        Case("pre-rename-upstream-comments", "pre-rename", ("--scheme", "upstream", "--fix-comments")),
+        Case("helpers-upstream", "helpers", ("--scheme", "upstream")),
+        Case("helpers-syn-reg", "helpers", ("--scheme", "syn-reg")),
+        Case("upstream-to-syn-reg", "upstream", ("--scheme", "syn-reg")),
     )
 }
 
@@ -111,9 +118,12 @@ def linter_for(root: Path) -> Tuple[Linter, list]:
 
 
 def findings_after(repo: Path, args: Sequence[str]) -> Counter:
-    """(path, code, name) of what ``hvlint`` reports on ``repo``, with the --types of ``args``."""
-    types = [a for i, a in enumerate(args) if i and args[i - 1] == "--types"]
-    proc = hvlint(["--format", "json", *(["--types", *types] if types else [])], repo)
+    """(path, code, name) of what ``hvlint`` reports on ``repo``, with the --types and
+    --scheme of ``args``."""
+    kept = [
+        a for i, a in enumerate(args) if a in ("--types", "--scheme") or (i and args[i - 1] in ("--types", "--scheme"))
+    ]
+    proc = hvlint(["--format", "json", *kept], repo)
     assert proc.returncode in (0, 1), proc.stderr.decode()
     return Counter(
         (f["path"], f["code"], _name(repo, f)) for f in json.loads(proc.stdout)["findings"]

@@ -201,6 +201,7 @@ class Planner:
             by_alias.setdefault((need.arch, need.alias), []).append((need, ""))
         adds: Dict[Tuple[str, str], AliasAdd] = {}
         refused: Dict[str, str] = {}
+        lacking: List[Tuple[str, str]] = []  # (alias, why): only the migration asked for it
         for (arch, alias), pairs in sorted(by_alias.items()):
             needs = [n for n, _ in pairs]
             required = sorted({k for n, k in pairs if n.required})
@@ -214,19 +215,26 @@ class Planner:
                         refused.setdefault(k, result)
                 else:
                     where = sorted({f"{calls[k].path}:{calls[k].line}" for _n, k in pairs if k})
-                    notes.append(
-                        f"{result}; the calls that use it ({', '.join(where)}) "
-                        f"are not built for {arch}"
-                        if where
-                        else f"{result} (the {self.scheme.name} scheme defines it where the "
-                        "register exists)"
-                    )
+                    if where:
+                        notes.append(
+                            f"{result}; the calls that use it ({', '.join(where)}) "
+                            f"are not built for {arch}"
+                        )
+                    else:
+                        lacking.append((alias, result))
             elif result is not None:
                 adds[(arch, alias)] = result
         # An alias nobody needs any more (all its calls refused) is not added.
         used = {
             (n.arch, n.alias) for key, cp in calls.items() if key not in refused for n in cp.needs
         } | {k for k, pairs in by_alias.items() if any(not key for _n, key in pairs)}
+        # An arch that lacks a register the migration defines elsewhere in this run says so.
+        added = {alias for _arch, alias in adds}
+        notes += [
+            f"{why} (the {self.scheme.name} scheme defines it where the register exists)"
+            for alias, why in lacking
+            if alias in added
+        ]
         return {k: v for k, v in adds.items() if k in used}, refused
 
     def _renames(
