@@ -184,9 +184,7 @@ class Reader:
         return self.linter.path_class(relpath) or "other"
 
 
-def renames(
-    before: Names, after: Names, data: ruledata.RuleData
-) -> Tuple[Dict[str, str], Counter]:
+def renames(before: Names, after: Names, data: ruledata.RuleData) -> Tuple[Dict[str, str], Counter]:
     """(old -> new pairs, the count changes no pair or alias explains)."""
     names = set(before.counts) | set(after.counts)
     delta = Counter({n: after.counts[n] - before.counts[n] for n in names})
@@ -200,13 +198,12 @@ def renames(
     for old in fell:
         s = stem(old, data)
         gone = after.counts[old] == 0  # its place may be taken by a name it duplicated
-        cands = [n for n in by_stem.get(s, []) if n != old and (delta[n] > 0 or gone)] if s else []
-        if len(cands) == 1:
-            pairs[old] = cands[0]
-        elif cands:
-            # Several names of the same register grew: the one that took the most uses.
-            pairs[old] = max(cands, key=lambda n: (delta[n], n))
-    used = set(pairs) | set(pairs.values())
+        cands = [n for n in by_stem.get(s, []) if n != old] if s else []
+        # The names that took its uses; when none grew, the one it duplicated (gone now).
+        chosen = [n for n in cands if delta[n] > 0] or (cands if gone else [])
+        if chosen:
+            pairs[old] = ",".join(chosen)  # one name, or several by arch (x86 lines, shared)
+    used = set(pairs) | {n for new in pairs.values() for n in new.split(",")}
     rest = Counter({n: d for n, d in delta.items() if d and n not in used})
     return pairs, rest
 
@@ -248,8 +245,9 @@ def analyse(
         a = reader.names(rel, after.get(rel))
         pairs, rest = renames(b, a, reader.data)
         for old, new in sorted(pairs.items()):
-            if substitutions is not None and not any(
-                p.fullmatch(old) and p.sub(r, old) == new for p, r in substitutions
+            if substitutions is not None and not all(
+                any(p.fullmatch(old) and p.sub(r, old) == n for p, r in substitutions)
+                for n in new.split(",")
             ):
                 side.set_aside += 1
                 continue
@@ -288,8 +286,16 @@ def verdict(ref: Optional[str], gen: Optional[str]) -> str:
 def report(ref: Side, gen: Side, facts: dict, out) -> int:
     """Print the comparison; the number of targets missed."""
     keys = sorted(set(ref.renames) | set(gen.renames))
-    rows = [(f, o, ref.renames.get((f, o), "-"), gen.renames.get((f, o), "-"),
-             verdict(ref.renames.get((f, o)), gen.renames.get((f, o)))) for f, o in keys]
+    rows = [
+        (
+            f,
+            o,
+            ref.renames.get((f, o), "-"),
+            gen.renames.get((f, o), "-"),
+            verdict(ref.renames.get((f, o)), gen.renames.get((f, o))),
+        )
+        for f, o in keys
+    ]
     out.write("Renames, file by file\n\n")
     _table(rows, ("file", "name", "reference", "generated", "verdict"), out)
     tally = Counter(r[4] for r in rows)
@@ -300,11 +306,17 @@ def report(ref: Side, gen: Side, facts: dict, out) -> int:
     for k in akeys:
         r, g = ref.aliases.get(k), gen.aliases.get(k)
         if r and g:
-            v = "same" if r[:2] == g[:2] else ("same register" if r[2] == g[2] is not None else "DIFFERENT")
+            v = (
+                "same"
+                if r[:2] == g[:2]
+                else ("same register" if r[2] == g[2] is not None else "DIFFERENT")
+            )
         else:
             v = "only reference" if g is None else "only generated"
         show = [
-            (f"{x[0]} ({x[1]} = 0x{x[2]:08X})" if x[2] is not None else f"{x[0]} ({x[1]})") if x else "-"
+            (f"{x[0]} ({x[1]} = 0x{x[2]:08X})" if x[2] is not None else f"{x[0]} ({x[1]})")
+            if x
+            else "-"
             for x in (r, g)
         ]
         arows.append((k[0], k[1], show[0], show[1], v))
@@ -329,28 +341,44 @@ def report(ref: Side, gen: Side, facts: dict, out) -> int:
     frows2 = []
     for f in sorted(ref_files | set(gen.files)):
         plus, minus = gen.files.get(f, (0, 0))
-        frows2.append((f, "yes" if f in ref_files else "-",
-                       f"+{plus}/-{minus}" if f in gen.files else "-",
-                       verdict("x" if f in ref_files else None, "x" if f in gen.files else None)))
+        frows2.append(
+            (
+                f,
+                "yes" if f in ref_files else "-",
+                f"+{plus}/-{minus}" if f in gen.files else "-",
+                verdict("x" if f in ref_files else None, "x" if f in gen.files else None),
+            )
+        )
     _table(frows2, ("file", "reference", "generated", "verdict"), out)
 
     size = facts.get("size")
     added = sum(p for p, _m in gen.files.values())
     removed = sum(m for _p, m in gen.files.values())
     out.write("Summary\n\n")
-    out.write(f"renames: {len(ref.renames)} in the reference, {len(gen.renames)} generated; "
-              f"same {tally['same']}, different {tally['DIFFERENT']}, "
-              f"only reference {tally['only reference']}, only generated {tally['only generated']}\n")
+    out.write(
+        f"renames: {len(ref.renames)} in the reference, {len(gen.renames)} generated; "
+        f"same {tally['same']}, different {tally['DIFFERENT']}, "
+        f"only reference {tally['only reference']}, only generated {tally['only generated']}\n"
+    )
     if ref.set_aside:
-        out.write(f"reference: {ref.set_aside} other renames between the trees set aside "
-                  "(not the commit's substitutions)\n")
-    out.write(f"aliases: {len(ref.aliases)} in the reference, {len(gen.aliases)} generated; "
-              + ", ".join(f"{k} {atally[k]}" for k in sorted(atally)) + "\n")
-    out.write(f"files: {len(ref_files)} in the reference, {len(gen.files)} generated, "
-              f"{len(ref_files & set(gen.files))} in both\n")
+        out.write(
+            f"reference: {ref.set_aside} other renames between the trees set aside "
+            "(not the commit's substitutions)\n"
+        )
+    out.write(
+        f"aliases: {len(ref.aliases)} in the reference, {len(gen.aliases)} generated; "
+        + ", ".join(f"{k} {atally[k]}" for k in sorted(atally))
+        + "\n"
+    )
+    out.write(
+        f"files: {len(ref_files)} in the reference, {len(gen.files)} generated, "
+        f"{len(ref_files & set(gen.files))} in both\n"
+    )
     out.write(f"lines: generated +{added}/-{removed} in {len(gen.files)} files")
     if size:
-        out.write(f"; the reference commit: +{size['added']}/-{size['removed']} in {size['files']} files")
+        out.write(
+            f"; the reference commit: +{size['added']}/-{size['removed']} in {size['files']} files"
+        )
     out.write("\n")
     for rel, rest in sorted(gen.unexplained.items()):
         shown = ", ".join(f"{n} {d:+d}" for n, d in sorted(rest.items()))
@@ -359,7 +387,9 @@ def report(ref: Side, gen: Side, facts: dict, out) -> int:
     t1 = tally["DIFFERENT"] + tally["only reference"]
     t2 = tally["only generated"] + tally["DIFFERENT"]
     out.write("\nTargets\n\n")
-    out.write(f"every reference rename made the same way: {'met' if not t1 else f'MISSED ({t1})'}\n")
+    out.write(
+        f"every reference rename made the same way: {'met' if not t1 else f'MISSED ({t1})'}\n"
+    )
     out.write(f"nothing else renamed: {'met' if not t2 else f'MISSED ({t2})'}\n")
     missed += bool(t1) + bool(t2)
     return missed
@@ -392,8 +422,9 @@ def _tree(path: str) -> Path:
     return p.resolve()
 
 
-def _side_from_patch(reader: Reader, root: Path, patch: Dict[str, FilePatch],
-                     substitutions=None) -> Side:
+def _side_from_patch(
+    reader: Reader, root: Path, patch: Dict[str, FilePatch], substitutions=None
+) -> Side:
     before = {rel: _read(root, rel) for rel in patch}
     after = {}
     for rel, fp in patch.items():
@@ -405,7 +436,9 @@ def _side_from_patch(reader: Reader, root: Path, patch: Dict[str, FilePatch],
     for rel, text in after.items():
         values.set_overlay(rel, text)
     side = analyse(reader, values, patch, before, after, substitutions)
-    side.files = {rel: (fp.added, fp.removed) for rel, fp in patch.items() if fp.added or fp.removed}
+    side.files = {
+        rel: (fp.added, fp.removed) for rel, fp in patch.items() if fp.added or fp.removed
+    }
     return side
 
 
@@ -413,12 +446,23 @@ def main(argv: Optional[List[str]] = None, out=sys.stdout) -> int:
     """Compare; 0 targets met, 1 missed, 2 bad input."""
     parser = argparse.ArgumentParser(prog="compare_patch.py", description=__doc__.split("\n")[0])
     parser.add_argument("generated", help="the generated patch (applies to OLD)")
-    parser.add_argument("--reference-from", nargs=2, metavar=("OLD", "NEW"),
-                        help="rebuild the reference from trees before and after the commit")
-    parser.add_argument("--reference", metavar="PATCH", help="a reference patch that applies to --tree")
-    parser.add_argument("--tree", metavar="OLD", help="the tree both patches apply to (with --reference)")
-    parser.add_argument("--facts", default=str(DEFAULT_REFERENCE),
-                        help="the reference commit's facts (default: %(default)s)")
+    parser.add_argument(
+        "--reference-from",
+        nargs=2,
+        metavar=("OLD", "NEW"),
+        help="rebuild the reference from trees before and after the commit",
+    )
+    parser.add_argument(
+        "--reference", metavar="PATCH", help="a reference patch that applies to --tree"
+    )
+    parser.add_argument(
+        "--tree", metavar="OLD", help="the tree both patches apply to (with --reference)"
+    )
+    parser.add_argument(
+        "--facts",
+        default=str(DEFAULT_REFERENCE),
+        help="the reference commit's facts (default: %(default)s)",
+    )
     args = parser.parse_args(argv)
     try:
         if bool(args.reference_from) == bool(args.reference):
@@ -441,8 +485,14 @@ def main(argv: Optional[List[str]] = None, out=sys.stdout) -> int:
             subs = [(re.compile(s["old"]), s["new"]) for s in facts.get("substitution", [])]
             new_linter = Linter(reader.linter.settings, new, reader.data)
             new_linter.prepare()
-            ref = analyse(reader, new_linter, files,
-                          {f: _read(old, f) for f in files}, {f: _read(new, f) for f in files}, subs)
+            ref = analyse(
+                reader,
+                new_linter,
+                files,
+                {f: _read(old, f) for f in files},
+                {f: _read(new, f) for f in files},
+                subs,
+            )
         else:
             try:
                 ref_patch = parse_patch(Path(args.reference).read_text(encoding="utf-8"))
