@@ -458,11 +458,20 @@ class Planner:
             groups.setdefault(self.fixdata.alias_headers[arch], []).append(add)
         return groups
 
+    def _alias_order(self) -> Dict[str, int]:
+        """Register suffix -> place among the aliases: the scheme's alias set first, in its
+        order (mainline's grouping for upstream), then rules/registers.toml's."""
+        listed = self.migration.aliases if self.migration is not None else ()
+        order = {suffix: i for i, suffix in enumerate(listed)}
+        for name in sorted(self.an.order, key=self.an.order.__getitem__):
+            order.setdefault(name, len(order))
+        return order
+
     def _alias_edits(
         self, header: str, group: List[AliasAdd], renames: Dict[str, RenamePlan], removed: Set[int]
     ) -> List[Edit]:
         sf = self.tree.snapshot(header).sf
-        order = self.an.order
+        order = self._alias_order()
         new = [
             NewAlias(
                 a.alias, a.target, order.get(a.reg.name if a.reg else a.suffix, len(order)), a.key
