@@ -195,3 +195,20 @@ def test_helpers_of_a_v6_8_tree_are_renamed_with_their_callers(tmp_path):
     for old in PRE_RENAME:
         hits = [p for p, text in code.items() if re.search(rf"\b{old}\b", text)]
         assert not hits, (old, hits)
+
+
+def test_a_function_used_in_a_file_that_cannot_change_is_not_renamed(pre_rename):
+    """All or nothing: a symbolic link among the users keeps the old name everywhere."""
+    header = pre_rename / "arch/arm64/include/asm/mshyperv.h"
+    real = pre_rename / "arch/arm64/include/asm/mshyperv-real.h"
+    header.rename(real)
+    header.symlink_to(real.name)
+    out, err = _diff(pre_rename, "--scheme", "upstream")
+    assert (
+        "hv_get_register() is used in arch/arm64/include/asm/mshyperv.h, which is a symbolic "
+        "link (hvlint does not write through links), so it is not renamed to hv_get_msr()"
+    ) in err
+    assert "hv_get_msr" not in out
+    assert "+\tsimp = hv_get_register(HV_MSR_SIMP);" in out
+    assert "hv_set_msr" not in out  # defined in the same header
+    assert "+static inline bool hv_is_synic_msr(" in out  # an x86 helper: no such user
