@@ -1,7 +1,8 @@
 """``hvlint --diff`` / ``hvlint --fix``: the renames the findings imply, as a patch or in place.
 
 Only what is certain changes (HV101 renames, HV103 accessor arguments and the alias
-definitions they need); every other finding stays, and stderr says why. PATHs choose which
+definitions they need, and the accessor and helper functions the scheme names otherwise:
+rules/migrations.toml); every other finding stays, and stderr says why. PATHs choose which
 findings to fix; the edits a fix implies (a definition in an arch header, the uses of a
 renamed name) are made wherever they are in the tree. Nothing outside the tree is written.
 
@@ -28,7 +29,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add --diff, --fix, --fix-comments and --only."""
     group = parser.add_argument_group(
         "fixes",
-        "rename what the findings imply (HV101 renames, HV103 aliases); only what is certain",
+        "migrate the tree to the scheme: what the findings imply (HV101 renames, HV103 "
+        "aliases) and the scheme's accessor names; only what is certain",
     )
     mode = group.add_mutually_exclusive_group()
     mode.add_argument(

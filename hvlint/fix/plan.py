@@ -1,7 +1,9 @@
 """Turn findings into one consistent set of edits, or say why each one is left.
 
-Planning runs in rounds. Each round decides the calls (HV103), the aliases they need, then
-the renames (HV101, which may rely on the calls), and builds the edits; the result is then
+Planning runs in rounds. Each round decides the calls (HV103), the function renames of the
+migration to the scheme (rules/migrations.toml), the aliases the calls need (and, for a whole
+tree, the rest of the scheme's alias set), then the renames (HV101, which may rely on the
+calls), and builds the edits; the result is then
 verified (fix_verify). Anything found wrong is excluded, with its reason, and the round is
 run again without it, so a refusal carries through to whatever depended on it.
 """
