@@ -39,7 +39,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 from hvlint import ruledata, tomlcompat
 from hvlint.c.values import Resolved
 from hvlint.config import load_settings
-from hvlint.engine import Linter
+from hvlint.engine import Linter, looks_like_register_alias
 
 DEFAULT_REFERENCE = Path(__file__).resolve().parent / "reference" / "hv-msr-prefix.toml"
 _IDENT = re.compile(r"[A-Za-z_]\w*")
@@ -168,7 +168,7 @@ class Reader:
             for d in sf.defines
             if d.params is None
             and d.name.startswith(self.alias_prefixes)
-            and self.data.looks_like_register_alias(d.value)
+            and looks_like_register_alias(d.value, self.data)
         ]
         code = sf.code
         for d in alias_defs:  # an alias definition is counted as one, not as uses
