@@ -26,7 +26,7 @@ from hvlint.fix.edit import line_span, removable
 from hvlint.fix.tree import TreeFiles, code_occurrences, msr_argument_spans, name_patterns
 from hvlint.tree.index import Definition
 from hvlint.ruledata import Register
-from hvlint.c.scanner import Define, identifiers_in
+from hvlint.c.scanner import CallSite, Define, ScannedFile, identifiers_in
 from hvlint.c.values import Resolved, describe
 
 
@@ -152,6 +152,27 @@ class Analyzer:
 
     # -- HV103 calls ---------------------------------------------------------------------
 
+    def call_at(self, sf: ScannedFile, offset: int) -> Optional[CallSite]:
+        """The scheme's accessor call whose register argument holds ``offset``, if any."""
+        ra = self.scheme.register_arg
+        return next(
+            (
+                c
+                for c in sf.calls(self.scheme.accessors)
+                if not c.declaration
+                and len(c.args) > ra
+                and c.args[ra].start <= offset < c.args[ra].end
+            ),
+            None,
+        )
+
+    def in_call(self, f: Finding) -> bool:
+        """Whether finding ``f`` names the register passed to one of the scheme's accessors."""
+        snap = self.tree.snapshot(f.path)
+        if snap is None or f.line > len(snap.sf.line_starts):
+            return False
+        return self.call_at(snap.sf, snap.sf.line_starts[f.line - 1] + f.column - 1) is not None
+
     def call(self, f: Finding) -> Union[CallPlan, str]:
         """The rewrite of the accessor call holding finding ``f``."""
         snap = self.tree.snapshot(f.path)
@@ -164,16 +185,7 @@ class Analyzer:
         if sf.text[offset : offset + len(f.name)] != f.name:
             return f"{f.path} changed on disk while hvlint was reading the tree"
         ra = self.scheme.register_arg
-        call = next(
-            (
-                c
-                for c in sf.calls(self.scheme.accessors)
-                if not c.declaration
-                and len(c.args) > ra
-                and c.args[ra].start <= offset < c.args[ra].end
-            ),
-            None,
-        )
+        call = self.call_at(sf, offset)
         if call is None:
             return "the accessor call around it could not be read"
         arches = self.tree.arches(f.path, call.line)

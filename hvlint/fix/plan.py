@@ -23,7 +23,10 @@ from hvlint.fix.functions import FunctionRename, plan_rename, selected
 from hvlint.fix.items import AliasAdd, Analyzer, CallPlan, Need, RenamePlan, hexval
 from hvlint.fix.tree import TreeFiles, comment_occurrences, name_patterns
 
-FIXABLE = ("HV101", "HV103")
+# HV105 (another scheme's alias, where that rule exists) passed as an accessor's register is
+# fixed as HV103 is: the argument becomes the scheme's alias. Elsewhere it is left.
+CALL_CODES = ("HV103", "HV105")
+FIXABLE = ("HV101",) + CALL_CODES
 ITEM_KINDS = ("rename", "call", "alias", "function")
 MAX_ROUNDS = 64
 
@@ -109,8 +112,10 @@ class Planner:
                 self.static_left.append(Left(f, "not selected by --only"))
             elif f.code == "HV101":
                 self.hv101.setdefault(f.name, []).append(f)
-            else:
+            elif f.code == "HV103" or self.an.in_call(f):
                 self.hv103.append(f)
+            else:
+                self.static_left.append(Left(f, f"no automatic fix for {f.code} {f.type}"))
 
     def _selected(self, f: Finding) -> bool:
         names = [f.name] + ([f.suggestion] if f.suggestion else [])

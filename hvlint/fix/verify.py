@@ -17,7 +17,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 from hvlint.engine import Linter
 from hvlint.fix.edit import Edit, new_offset
-from hvlint.fix.plan import Plan
+from hvlint.fix.plan import CALL_CODES, Plan
 from hvlint.fix.tree import TreeFiles, code_occurrences, name_patterns
 from hvlint.c.values import Resolved, describe
 
@@ -94,13 +94,13 @@ def _findings_left(
         for f in it.findings:
             if f.code == "HV101" and f.name in hv101:
                 out[it.key] = f"{f.name} would still be reported after the rename"
-            elif f.code == "HV103" and f.path in after:
+            elif f.code in CALL_CODES and f.path in after:
                 sf = linter.scanned(f.path)
                 old_off = tree_offset(tree, plan, f)
                 if old_off is None or sf is None:
                     continue
                 pos = sf.position(new_offset(old_off, plan.edits.get(f.path, [])))
-                if any(g.code == "HV103" and (g.line, g.column) == pos for g in after[f.path]):
+                if any(g.code == f.code and (g.line, g.column) == pos for g in after[f.path]):
                     out[it.key] = (
                         f"{f.path}:{f.line}: the call would still be reported after the rewrite"
                     )
