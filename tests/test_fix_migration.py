@@ -212,3 +212,38 @@ def test_a_function_used_in_a_file_that_cannot_change_is_not_renamed(pre_rename)
     assert "+\tsimp = hv_get_register(HV_MSR_SIMP);" in out
     assert "hv_set_msr" not in out  # defined in the same header
     assert "+static inline bool hv_is_synic_msr(" in out  # an x86 helper: no such user
+
+
+def test_another_schemes_aliases_are_renamed_in_place_and_feature_bits_stay(tmp_path):
+    """An upstream tree turned into syn-reg: each HV_MSR_* alias definition becomes
+    HV_SYN_REG_* where it stands (value column kept), no second block is added, and the
+    HV_MSR_*_AVAILABLE feature bits, which share the prefix, are not aliases."""
+    repo = fs.checkout("upstream", tmp_path / "linux")
+    proc = fs.hvlint(["--fix", "--scheme", "syn-reg"], repo)
+    assert proc.returncode in (0, 1), proc.stderr.decode()
+    assert "6 aliases renamed" in proc.stderr.decode()
+    x86 = (repo / "arch/x86/include/asm/hyperv-tlfs.h").read_text()
+    assert "#define HV_SYN_REG_SCONTROL\t(HV_X64_MSR_SCONTROL)\n" in x86
+    assert "#define HV_MSR_" not in x86
+    assert x86.count("#define HV_SYN_REG_SCONTROL") == 1
+    generic = (repo / "include/asm-generic/hyperv-tlfs.h").read_text()
+    assert "#define HV_MSR_SYNIC_AVAILABLE" in generic
+    again = fs.hvlint(["--diff", "--scheme", "syn-reg"], repo)
+    assert again.stdout == b""
+
+
+def test_an_alias_whose_new_name_exists_is_not_renamed(tmp_path):
+    repo = fs.checkout("upstream", tmp_path / "linux")
+    for rel, target in (
+        ("arch/x86/include/asm/hyperv-tlfs.h", "HV_X64_MSR_SIEFP"),
+        ("arch/arm64/include/asm/hyperv-tlfs.h", "HV_REGISTER_SIEFP"),
+    ):
+        path = repo / rel
+        path.write_text(
+            path.read_text().replace("#endif", f"#define HV_MSR_SIEFP\t({target})\n\n#endif")
+        )
+    out, err = _diff(repo, "--scheme", "syn-reg")
+    assert "note: HV_SYN_REG_SIEFP already exists (arch/" in err
+    assert "so HV_MSR_SIEFP is not renamed to it" in err
+    assert "-#define HV_MSR_SIEFP" not in out
+    assert "+#define HV_SYN_REG_SCONTROL" in out

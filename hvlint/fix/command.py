@@ -170,12 +170,13 @@ def _report(
     """What was fixed, what is left and why, on stderr (stable order)."""
     verb = "would fix" if args.diff else "fixed"
     files = len(plan.new_texts)
-    functions = plan.count("function")
+    functions, aliases = plan.count("function"), plan.count("aliasname")
     err.write(
         f"hvlint: {verb}: {plan.count('rename')} renames (HV101), "
         f"{plan.count('call')} accessor calls (HV103), "
         f"{plan.count('alias')} alias definitions"
         + (f", {functions} function{'s' if functions != 1 else ''} renamed" if functions else "")
+        + (f", {aliases} alias{'es' if aliases != 1 else ''} renamed" if aliases else "")
         + f"; {files} file{'s' if files != 1 else ''} "
         f"{'to change' if args.diff else 'changed'} (scheme {scheme})\n"
     )

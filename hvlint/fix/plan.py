@@ -19,7 +19,7 @@ from hvlint.findings import Finding
 from hvlint.fix.alias import NewAlias, block_edit, merge_edits
 from hvlint.fix.data import FIX_ARCHES, FixData, Migration
 from hvlint.fix.edit import Edit, OverlapError, apply, lines_of, orphan_lines, rename_aligned
-from hvlint.fix.functions import FunctionRename, plan_rename, selected
+from hvlint.fix.renames import NameRename, matches, plan_rename, selected
 from hvlint.fix.items import AliasAdd, Analyzer, CallPlan, Need, RenamePlan, hexval
 from hvlint.fix.tree import TreeFiles, comment_occurrences, name_patterns
 
@@ -27,7 +27,7 @@ from hvlint.fix.tree import TreeFiles, comment_occurrences, name_patterns
 # fixed as HV103 is: the argument becomes the scheme's alias. Elsewhere it is left.
 CALL_CODES = ("HV103", "HV105")
 FIXABLE = ("HV101",) + CALL_CODES
-ITEM_KINDS = ("rename", "call", "alias", "function")
+ITEM_KINDS = ("rename", "call", "alias", "function", "aliasname")
 MAX_ROUNDS = 64
 
 
@@ -63,7 +63,7 @@ class Plan:
     edits: Dict[str, List[Edit]]
 
     def count(self, kind: str) -> int:
-        """Number of items of a kind ("rename", "call", "alias", "function")."""
+        """Number of items of a kind (one of ITEM_KINDS)."""
         return sum(1 for it in self.items if it.key.startswith(kind + ":"))
 
 
@@ -102,7 +102,7 @@ class Planner:
         self.data = linter.data
         self.scheme = self.an.scheme
         self.static_left: List[Left] = []
-        self._function_plans: Dict[str, Union[FunctionRename, str, None]] = {}
+        self._name_plans: Dict[str, Union[NameRename, str, None]] = {}
         self.hv101: Dict[str, List[Finding]] = {}
         self.hv103: List[Finding] = []
         for f in findings:
@@ -146,8 +146,9 @@ class Planner:
         retry: Dict[str, str] = {}
         left_sites: Dict[Tuple[str, int], str] = {}
         calls = self._calls(excluded, left, left_sites)
-        functions = self._functions(excluded, notes)
-        adds, refused = self._aliases(calls, excluded, notes)
+        functions = self._functions(excluded, notes) + self._alias_renames(excluded, notes)
+        renamed = {r.new: r.old for r in functions if r.kind == "aliasname"}
+        adds, refused = self._aliases(calls, excluded, notes, renamed)
         live_calls: Dict[str, CallPlan] = {}
         for key, cp in calls.items():
             reason = refused.get(key)
@@ -198,8 +199,14 @@ class Planner:
         return calls
 
     def _aliases(
-        self, calls: Dict[str, CallPlan], excluded: Dict[str, str], notes: List[str]
+        self,
+        calls: Dict[str, CallPlan],
+        excluded: Dict[str, str],
+        notes: List[str],
+        renamed: Dict[str, str],
     ) -> Tuple[Dict[Tuple[str, str], AliasAdd], Dict[str, str]]:
+        """The alias definitions to add; ``renamed`` maps an alias to the other scheme's alias
+        whose definition this run renames to it (no new definition where that one is)."""
         by_alias: Dict[Tuple[str, str], List[Tuple[Need, str]]] = {}
         for key, cp in calls.items():
             for need in cp.needs:
@@ -212,7 +219,9 @@ class Planner:
         for (arch, alias), pairs in sorted(by_alias.items()):
             needs = [n for n, _ in pairs]
             required = sorted({k for n, k in pairs if n.required})
-            result = self.an.alias(arch, alias, needs)
+            result = self._renamed_alias(arch, alias, needs, renamed.get(alias))
+            if result == "":
+                continue  # the renamed definition is the alias, with the value the calls need
             key = f"alias:{arch}:{alias}"
             if isinstance(result, AliasAdd) and key in excluded:
                 result = excluded[key]
@@ -266,6 +275,57 @@ class Planner:
                 out[old] = result
         return out
 
+    def _renamed_alias(
+        self, arch: str, alias: str, needs: List[Need], old: Optional[str]
+    ) -> Union[AliasAdd, None, str]:
+        """Analyzer.alias, unless this run renames ``old`` to ``alias`` and ``old`` is defined
+        for ``arch``: then "" when it has the value the needs ask for, else why not."""
+        if old is None or not self.an.tree_defs(old, arch):
+            return self.an.alias(arch, alias, needs)
+        values = {n.value for n in needs if n.value is not None}
+        have = self.an.value(old, arch)
+        if values <= {have}:
+            return ""
+        return (
+            f"{old}, renamed to {alias}, is {hexval(have)} on {arch}, but "
+            f"{needs[0].source} is {', '.join(map(hexval, sorted(values)))} there"
+        )
+
+    def _alias_renames(self, excluded: Dict[str, str], notes: List[str]) -> List[NameRename]:
+        """Another scheme's aliases defined in the alias headers take the scheme's prefix
+        (HV_MSR_SCONTROL -> HV_SYN_REG_SCONTROL) where the name is free: the definitions keep
+        their place and layout, and every use follows. Feature bits that share a prefix
+        (HV_MSR_SYNIC_AVAILABLE) are no aliases and stay."""
+        if self.migration is None or not self._hv103_on():
+            return []
+        headers = set(self.fixdata.alias_headers.values())
+        own = self.scheme.alias_prefix
+        out: List[NameRename] = []
+        for other in sorted({s.alias_prefix for s in self.data.schemes.values()} - {own}):
+            for old in sorted(self.linter.index.names_with_prefix(other)):
+                defs = [d for d in self.linter.index.definitions(old) if not d.builtin]
+                if not defs or any(
+                    d.path not in headers
+                    or d.kind != "macro"
+                    or not looks_like_register_alias(d.value, self.data)
+                    for d in defs
+                ):
+                    continue
+                new = own + old[len(other) :]
+                if not matches(self.options.only, old, new):
+                    continue
+                key = f"aliasname:{old}"
+                if key not in self._name_plans:
+                    self._name_plans[key] = plan_rename(
+                        self.tree, old, new, self.options.fix_comments, "aliasname"
+                    )
+                result = excluded.get(key) or self._name_plans[key]
+                if isinstance(result, str):
+                    notes.append(result)
+                elif result is not None:
+                    out.append(result)
+        return out
+
     def _hv103_on(self) -> bool:
         """HV103 fixes are asked for (--types) and the rule is on."""
         hv103 = self.data.rule("HV103")
@@ -273,19 +333,17 @@ class Planner:
             hv103.code, hv103.type, hv103.strict_only
         )
 
-    def _functions(self, excluded: Dict[str, str], notes: List[str]) -> List[FunctionRename]:
+    def _functions(self, excluded: Dict[str, str], notes: List[str]) -> List[NameRename]:
         """The migration's function renames (HV103's: the scheme's accessors); refused ones
         become notes."""
         if self.migration is None or not self._hv103_on():
             return []
-        out: List[FunctionRename] = []
+        out: List[NameRename] = []
         for old, new in selected(self.migration, self.options.only):
             key = f"function:{old}"
-            if key not in self._function_plans:
-                self._function_plans[key] = plan_rename(
-                    self.tree, old, new, self.options.fix_comments
-                )
-            result = excluded.get(key) or self._function_plans[key]
+            if key not in self._name_plans:
+                self._name_plans[key] = plan_rename(self.tree, old, new, self.options.fix_comments)
+            result = excluded.get(key) or self._name_plans[key]
             if isinstance(result, str):
                 notes.append(result)
             elif result is not None:
@@ -352,14 +410,27 @@ class Planner:
         calls: Dict[str, CallPlan],
         adds: Dict[Tuple[str, str], AliasAdd],
         renames: Dict[str, RenamePlan],
-        functions: List[FunctionRename],
+        functions: List[NameRename],
         left: List[Left],
         notes: List[str],
     ) -> Plan:
         items: List[Item] = []
         for fr in functions:
-            item = Item(fr.key, "HV103", f"{fr.old}() -> {fr.new}()", [], {fr.old, fr.new})
-            item.edits = [(p, Edit(off, off + len(fr.old), fr.new, fr.key)) for p, off in fr.sites]
+            title = (
+                f"{fr.old}() -> {fr.new}()" if fr.kind == "function" else f"{fr.old} -> {fr.new}"
+            )
+            item = Item(fr.key, "HV103", title, [], {fr.old, fr.new})
+            heads = {
+                (d.path, self.tree.snapshot(d.path).sf.line_starts[d.line - 1] + d.column - 1)
+                for d in self.linter.index.definitions(fr.old)
+                if not d.builtin and self.tree.snapshot(d.path) is not None
+            }
+            for p, off in fr.sites:
+                if (p, off) in heads:  # a #define keeps its value column
+                    e = rename_aligned(self.tree.snapshot(p).sf, off, fr.old, fr.new, fr.key)
+                else:
+                    e = Edit(off, off + len(fr.old), fr.new, fr.key)
+                item.edits.append((p, e))
             items.append(item)
         removals: Dict[str, List[Tuple[int, int, str]]] = {}
         for old, rp in sorted(renames.items()):
@@ -386,8 +457,12 @@ class Planner:
                 item.names.update((old, alias))
             items.append(item)
         edits: Dict[str, List[Edit]] = {}
+        seen: Set[Tuple[str, int, int, str]] = set()
         for item in items:
             for path, e in item.edits:
+                if (path, e.start, e.end, e.new) in seen:
+                    continue  # a call's alias that the renamed definition's uses also make
+                seen.add((path, e.start, e.end, e.new))
                 edits.setdefault(path, []).append(e)
         removed_lines = self._removal_edits(removals, edits)
         for header, group in self._alias_groups(adds).items():
