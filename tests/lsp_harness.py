@@ -209,3 +209,164 @@ def edits_by_uri(edit: types.WorkspaceEdit) -> Dict[str, List[types.TextEdit]]:
         if isinstance(change, types.TextDocumentEdit):
             out.setdefault(change.text_document.uri, []).extend(change.edits)
     return out
+
+
+class RawSession:
+    """The server as a subprocess on pipes, fed raw bytes: what no well-behaved client sends.
+
+    A thread reads the server's stdout frame by frame into a queue; ``stderr`` is collected
+    whole at the end (``close``). Every wait is bounded by TIMEOUT.
+    """
+
+    def __init__(self) -> None:
+        import queue
+        import subprocess
+        import threading
+
+        config = server_config()
+        self.proc = subprocess.Popen(
+            config.server_command,
+            env=config.server_env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        self.messages: "queue.Queue[Optional[dict]]" = queue.Queue()
+        self.seen: List[dict] = []
+        self._next_id = 1000
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+        self._stderr: List[bytes] = []
+        self._err_reader = threading.Thread(
+            target=lambda: self._stderr.append(self.proc.stderr.read()), daemon=True
+        )
+        self._err_reader.start()
+
+    def _read(self) -> None:
+        import json
+
+        out = self.proc.stdout
+        while True:
+            length = None
+            while True:
+                line = out.readline()
+                if not line:
+                    self.messages.put(None)
+                    return
+                if line == b"\r\n":
+                    break
+                if line.lower().startswith(b"content-length:"):
+                    length = int(line.split(b":")[1])
+            self.messages.put(json.loads(out.read(length)))
+
+    # -- sending ----------------------------------------------------------------------------
+
+    def send_bytes(self, data: bytes) -> None:
+        """Write ``data`` to the server's stdin as it is."""
+        self.proc.stdin.write(data)
+        self.proc.stdin.flush()
+
+    def send(self, message: dict) -> None:
+        """Send one well-formed frame."""
+        self.send_bytes(frame(message))
+
+    def request(self, method: str, params: object = None) -> dict:
+        """Send a request and wait for its response (a dict with ``result`` or ``error``)."""
+        self._next_id += 1
+        msg_id = self._next_id
+        message = {"jsonrpc": "2.0", "id": msg_id, "method": method}
+        if params is not None:
+            message["params"] = params
+        self.send(message)
+        return self.wait(lambda m: m.get("id") == msg_id and "method" not in m, f"answer {msg_id}")
+
+    def notify(self, method: str, params: object) -> None:
+        """Send a notification."""
+        self.send({"jsonrpc": "2.0", "method": method, "params": params})
+
+    # -- receiving --------------------------------------------------------------------------
+
+    def wait(self, predicate: Callable[[dict], bool], what: str) -> dict:
+        """The first message (seen before or arriving within TIMEOUT) that satisfies ``predicate``."""
+        import queue
+        import time
+
+        for m in self.seen:
+            if predicate(m):
+                return m
+        deadline = time.monotonic() + TIMEOUT
+        while True:
+            left = deadline - time.monotonic()
+            try:
+                m = self.messages.get(timeout=max(left, 0.01))
+            except queue.Empty:
+                raise AssertionError(f"no {what} within {TIMEOUT}s") from None
+            if m is None:
+                raise AssertionError(f"the server closed stdout before {what}")
+            self.seen.append(m)
+            if predicate(m):
+                return m
+
+    def diagnostics(self, uri: str, predicate: Callable[[list], bool], what: str) -> list:
+        """Wait until the diagnostics published for ``uri`` satisfy ``predicate``."""
+
+        def latest(m: dict) -> bool:
+            if m.get("method") != "textDocument/publishDiagnostics":
+                return False
+            if m["params"]["uri"] != uri:
+                return False
+            last = [
+                x["params"]["diagnostics"]
+                for x in self.seen
+                if x.get("method") == "textDocument/publishDiagnostics"
+                and x["params"]["uri"] == uri
+            ]
+            return bool(last) and predicate(last[-1])
+
+        return self.wait(latest, f"diagnostics for {uri} ({what})")["params"]["diagnostics"]
+
+    # -- the session ------------------------------------------------------------------------
+
+    def initialize(self, root: Optional[Path]) -> dict:
+        """``initialize`` and ``initialized``, ``root`` the workspace folder."""
+        params: dict = {"processId": None, "capabilities": {}}
+        if root is not None:
+            params["rootUri"] = root.as_uri()
+            params["workspaceFolders"] = [{"uri": root.as_uri(), "name": root.name}]
+        answer = self.request("initialize", params)
+        self.notify("initialized", {})
+        return answer
+
+    def open(self, uri: str, text: str, version: int = 1) -> None:
+        """didOpen of a C document."""
+        self.notify(
+            "textDocument/didOpen",
+            {"textDocument": {"uri": uri, "languageId": "c", "version": version, "text": text}},
+        )
+
+    def close(self, shutdown: bool = True) -> Tuple[Optional[int], str]:
+        """End the session (``shutdown``/``exit``, or just end of input); (exit code, stderr)."""
+        import subprocess
+
+        try:
+            if shutdown:
+                self.request("shutdown")
+                self.notify("exit", None)
+            self.proc.stdin.close()
+        except (BrokenPipeError, OSError):
+            pass  # the server is gone already: its exit code says how
+        try:
+            rc = self.proc.wait(timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            rc = None
+        self._err_reader.join(TIMEOUT)
+        return rc, b"".join(self._stderr).decode("utf-8", "replace")
+
+
+def frame(message: "dict | bytes") -> bytes:
+    """One LSP frame: a Content-Length header and the body (JSON for a dict)."""
+    import json
+
+    body = message if isinstance(message, bytes) else json.dumps(message).encode("utf-8")
+    return b"Content-Length: %d\r\n\r\n" % len(body) + body

@@ -55,6 +55,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     """Run the language server until the client says ``exit``; return the process exit code."""
     args = _parser().parse_args(sys.argv[1:] if argv is None else argv)
     try:
+        from hvlint.lsp.rpc import FrameReader
         from hvlint.lsp.server import create_server
     except ImportError as exc:
         print(
@@ -69,6 +70,6 @@ def main(argv: Optional[List[str]] = None) -> int:
         print(f"hvlint: cannot open log file: {exc}", file=sys.stderr)
         return 2
     server = create_server()
-    server.start_io()
+    server.start_io(stdin=FrameReader(sys.stdin.buffer))
     return 0 if server.clean_exit else 1
 

@@ -51,6 +51,7 @@ from hvlint.lsp.convert import (
     text_edits,
     to_diagnostic,
 )
+from hvlint.lsp.rpc import HvlintProtocol, document_key
 
 log = logging.getLogger("hvlint.lsp")
 
@@ -293,7 +294,7 @@ class HvlintLanguageServer(LanguageServer):
     """The server object; the LSP handlers are registered on it by ``create_server``."""
 
     def __init__(self) -> None:
-        super().__init__("hvlint", __version__)
+        super().__init__("hvlint", __version__, protocol_cls=HvlintProtocol)
         self.rules = ruledata.load()
         self.engine: Optional[Engine] = None
         self.options = EditorOptions()
@@ -343,12 +344,12 @@ class HvlintLanguageServer(LanguageServer):
 
     def text_of(self, uri: str) -> Optional[str]:
         """The editor's text of an open document."""
-        doc = self.workspace.text_documents.get(uri)
+        doc = self.workspace.text_documents.get(document_key(uri))
         return None if doc is None else doc.source
 
     def version_of(self, uri: str) -> Optional[int]:
         """The editor's version of an open document."""
-        doc = self.workspace.text_documents.get(uri)
+        doc = self.workspace.text_documents.get(document_key(uri))
         return None if doc is None else doc.version
 
     def is_c_document(self, uri: str, language_id: Optional[str]) -> bool:
@@ -658,8 +659,14 @@ class HvlintLanguageServer(LanguageServer):
         engine = self.engine
         if not finding.suggestion or engine is None or not code_occurrences(text, finding.name):
             return None
-        # Across the tree only with the index ready: it tells who else defines the name.
-        everywhere = engine.ready and engine.tree is not None and engine.defines(text, finding.name)
+        # Across the tree only with the index ready (it tells who else defines the name), and
+        # only for a file of the tree: a header elsewhere says nothing about the tree's names.
+        everywhere = (
+            engine.ready
+            and engine.tree is not None
+            and engine.rel(doc.path) is not None
+            and engine.defines(text, finding.name)
+        )
         where = "in the tree" if everywhere else "in this file"
         action = types.CodeAction(
             title=f"hvlint: rename {finding.name} to {finding.suggestion} {where}",
