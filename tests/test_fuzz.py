@@ -1,5 +1,5 @@
-"""Fuzz targets (hypothesis-driven) over the scanner and engine, the patch reader, and the patch
-gate end to end (issue 7).
+"""Fuzz targets (hypothesis-driven) over the scanner and engine, the patch reader, the patch
+gate end to end (issue 7), and the language server's message handling (issue 14).
 
 Each target takes bytes made by mutating realistic seeds (kernel-shaped sources and
 ``git format-patch`` mail written for these tests): bytes inserted, deleted, duplicated and
@@ -8,7 +8,13 @@ headers, diff and mbox separators, ``../`` paths) spliced in. What must hold for
   * engine: a decoded source lints without an exception, every finding on a line >= 1;
   * patch reader: a series, or ``PatchError`` with a one-line reason;
   * gate (``hvlint --patch -`` in-process, with and without a tree): exit 0, 1 or 2, never an
-    exception, every reported line >= 1.
+    exception, every reported line >= 1;
+  * lsp: a client session (initialize, open, edit, hover, code actions, settings, files
+    changed on disk, shutdown) with messages mutated (values of the wrong type, positions and
+    URIs out of range, keys dropped, messages repeated or reordered) and then its bytes mutated,
+    fed to a fresh server in process through the same reader and protocol ``hvlint-lsp`` uses:
+    no exception reaches pygls (no handler error, no log record with a traceback, no
+    multi-line record), every frame the server writes is valid, and every job ends.
 
 Bounded in CI: ``HVLINT_FUZZ_EXAMPLES`` examples per target (default 100). For a longer run:
 ``python tests/test_fuzz.py --seconds 600 [--target engine|patches|gate]``, which keeps
@@ -35,6 +41,8 @@ from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from hostile_inputs import ARM64_TLFS, BAD_CALL, HV_C, X86_TLFS, check_patch_reader, write_tree  # noqa: E402
+
+from lsp_inprocess import run_session  # noqa: E402
 
 from hvlint import cli  # noqa: E402
 from hvlint.config import Settings  # noqa: E402
@@ -203,6 +211,185 @@ def fuzz_gate(data: bytes, with_tree: bool) -> None:
             assert f["line"] >= 1, f
 
 
+_LSP_ROOT = _TREE.as_uri()
+_LSP_HV_C = (_TREE / "drivers/hv/hv.c").as_uri()
+_LSP_X86 = (_TREE / "arch/x86/include/asm/hyperv-tlfs.h").as_uri()
+_POS = {"line": 6, "character": 20}
+_RANGE = {"start": {"line": 6, "character": 17}, "end": {"line": 6, "character": 37}}
+
+
+def _lsp_session() -> List[dict]:
+    """A realistic session against the fuzz tree: what an editor sends, in order."""
+    doc = {"uri": _LSP_HV_C}
+    return [
+        {
+            "id": 1,
+            "method": "initialize",
+            "params": {
+                "processId": None,
+                "rootUri": _LSP_ROOT,
+                "capabilities": {
+                    "textDocument": {"codeAction": {"resolveSupport": {"properties": ["edit"]}}}
+                },
+                "workspaceFolders": [{"uri": _LSP_ROOT, "name": "linux"}],
+                "initializationOptions": {"hvlint": {"debounceMs": 0, "scheme": "auto"}},
+            },
+        },
+        {"method": "initialized", "params": {}},
+        {
+            "method": "textDocument/didOpen",
+            "params": {"textDocument": {**doc, "languageId": "c", "version": 1, "text": HV_C}},
+        },
+        {
+            "method": "textDocument/didOpen",
+            "params": {
+                "textDocument": {"uri": _LSP_X86, "languageId": "c", "version": 1, "text": X86_TLFS}
+            },
+        },
+        {
+            "method": "textDocument/didChange",
+            "params": {
+                "textDocument": {**doc, "version": 2},
+                "contentChanges": [{"range": _RANGE, "text": "HV_SYN_REG_SCONTROL"}],
+            },
+        },
+        {
+            "id": 2,
+            "method": "textDocument/hover",
+            "params": {"textDocument": doc, "position": _POS},
+        },
+        {
+            "id": 3,
+            "method": "textDocument/codeAction",
+            "params": {
+                "textDocument": {"uri": _LSP_X86},
+                "range": {
+                    "start": {"line": 5, "character": 0},
+                    "end": {"line": 5, "character": 40},
+                },
+                "context": {"diagnostics": []},
+            },
+        },
+        {
+            "id": 4,
+            "method": "codeAction/resolve",
+            "params": {
+                "title": "hvlint: rename",
+                "data": {
+                    "uri": _LSP_X86,
+                    "name": "HV_REGISTER_SCONTROL",
+                    "new": "HV_X64_MSR_SCONTROL",
+                    "everywhere": True,
+                },
+            },
+        },
+        {
+            "method": "workspace/didChangeConfiguration",
+            "params": {"settings": {"hvlint": {"strict": True}}},
+        },
+        {
+            "method": "workspace/didChangeWatchedFiles",
+            "params": {"changes": [{"uri": _LSP_X86, "type": 2}]},
+        },
+        {"method": "textDocument/didSave", "params": {"textDocument": doc}},
+        {"method": "textDocument/didClose", "params": {"textDocument": doc}},
+        {"id": "stray", "result": {"applied": True}},  # a response to nothing the server asked
+        {"id": 5, "method": "shutdown"},
+        {"method": "exit"},
+    ]
+
+
+_URIS = [
+    "untitled:Untitled-1",
+    "file:///",
+    "file:///etc/passwd",
+    "file:///tmp/a%00b.c",
+    "file://host/share/x.c",
+    "file:" + "/a" * 3000 + ".c",
+    "git:/x.c?ref=HEAD",
+    "",
+    "%%%",
+    _LSP_ROOT + "/../../x.c",
+    _LSP_ROOT + "/drivers/hv/missing.c",
+]
+_JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.sampled_from([-1, 0, 1, 2**31, 2**63, -(2**63), 10**30, 0.5, float("1e308")])
+    | st.sampled_from(_URIS)
+    | st.text(max_size=20),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+def _paths(value, prefix=()):
+    """Every (path, value) inside a JSON value."""
+    yield prefix, value
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from _paths(v, prefix + (k,))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _paths(v, prefix + (i,))
+
+
+def _set(message, path, new):
+    if not path:
+        return new
+    parent = message
+    for key in path[:-1]:
+        parent = parent[key]
+    if new is _DROP:
+        del parent[path[-1]]
+    else:
+        parent[path[-1]] = new
+    return message
+
+
+_DROP = object()
+
+
+@st.composite
+def lsp_stream(draw) -> bytes:
+    """A session with mutated messages, framed, then maybe with its bytes mutated too."""
+    messages = [dict(m, jsonrpc="2.0") for m in _lsp_session()]
+    for _ in range(draw(st.integers(0, 6))):
+        op = draw(st.sampled_from(["value", "drop", "repeat", "move"]))
+        i = draw(st.integers(0, len(messages) - 1))
+        if op in ("value", "drop"):
+            paths = [p for p, _v in _paths(messages[i]) if p and p[0] != "jsonrpc" or op == "value"]
+            path = draw(st.sampled_from(paths)) if paths else ()
+            if op == "drop" and not path:
+                continue
+            new = _DROP if op == "drop" else draw(_JSON)
+            messages[i] = _set(json.loads(json.dumps(messages[i])), path, new)
+        elif op == "repeat":
+            messages.insert(i, json.loads(json.dumps(messages[i])))
+        else:
+            messages.insert(draw(st.integers(0, len(messages) - 1)), messages.pop(i))
+    bodies = [
+        json.dumps(m, allow_nan=False).encode() if not isinstance(m, bytes) else m for m in messages
+    ]
+    data = b"".join(b"Content-Length: %d\r\n\r\n" % len(b) + b for b in bodies)
+    if draw(st.booleans()):
+        data = draw(mutated([data]))
+    return data
+
+
+def fuzz_lsp(data: bytes) -> None:
+    """Target: the server's message handling, in process, from raw client bytes."""
+    out = run_session(data, max_bytes=4096)
+    assert not out.server_errors, out.server_errors
+    tracebacks = [r for r in out.records if r.exc_info or "\n" in r.getMessage()]
+    assert not tracebacks, [r.getMessage()[:500] for r in tracebacks]
+    assert not out.unsettled, "a job of the server never ended"
+    for message in out.frames():
+        assert message.get("jsonrpc") == "2.0", message
+
+
 PATHS = st.sampled_from(
     ["drivers/hv/hv.c", "arch/x86/include/asm/hyperv-tlfs.h", "include/asm-generic/x.h"]
 )
@@ -210,6 +397,7 @@ TARGETS: Dict[str, Callable] = {
     "engine": lambda: given(mutated(C_SEEDS), PATHS)(fuzz_engine),
     "patches": lambda: given(st.one_of(mutated(PATCH_SEEDS), mutated(C_SEEDS)))(fuzz_patch_reader),
     "gate": lambda: given(mutated(PATCH_SEEDS), st.booleans())(fuzz_gate),
+    "lsp": lambda: given(lsp_stream())(fuzz_lsp),
 }
 
 
@@ -232,6 +420,10 @@ def test_fuzz_patch_reader() -> None:
 
 def test_fuzz_gate() -> None:
     _bounded("gate", max(10, EXAMPLES // 2))()
+
+
+def test_fuzz_lsp() -> None:
+    _bounded("lsp", max(10, EXAMPLES // 2))()
 
 
 def main(argv: List[str] = None) -> int:

@@ -237,7 +237,10 @@ def test_uris_the_server_cannot_read(session, tree, tmp_path):
             "textDocument/codeAction",
             {
                 "textDocument": {"uri": uri},
-                "range": {"start": {"line": 0, "character": 0}, "end": {"line": 30, "character": 0}},
+                "range": {
+                    "start": {"line": 0, "character": 0},
+                    "end": {"line": 30, "character": 0},
+                },
                 "context": {"diagnostics": []},
             },
         )

@@ -14,8 +14,9 @@ traceback on stderr, a MemoryError, a request left without an answer):
 * ``HvlintProtocol`` (pygls' ``LanguageServerProtocol``, subclassed) turns a message it cannot
   take into one log line and, for a request, an error response with the request's id (Invalid
   Request for a message that is not JSON-RPC 2.0, Invalid Params when its params do not have
-  the types the method takes), instead of raising inside pygls' read loop. A didChange for a
-  document that was never opened is ignored with a log line.
+  the types the method takes, Server Not Initialized before ``initialize``), instead of
+  raising inside pygls' read loop. A didChange for a document that was never opened is
+  ignored with a log line.
 
 This leans on pygls 2.x internals that a subclass may use (``structure_message`` is the JSON
 object hook, ``_converter``, ``_result_types``, ``_send_response``); pyproject.toml pins
@@ -282,7 +283,27 @@ class HvlintProtocol(LanguageServerProtocol):
                     error=types.ResponseError(code=message.code, message=message.reason),
                 )
             return
+        method = getattr(message, "method", None)
+        if method not in (None, types.INITIALIZE, types.EXIT) and not self._initialized():
+            msg_id = getattr(message, "id", None)
+            log.error("refused %s before initialize", method)
+            if msg_id is not None:
+                self._send_response(
+                    msg_id,
+                    error=types.ResponseError(
+                        code=types.ErrorCodes.ServerNotInitialized,
+                        message=f"{method} before initialize",
+                    ),
+                )
+            return
         super().handle_message(message)
+
+    def _initialized(self) -> bool:
+        try:
+            self.workspace
+        except RuntimeError:  # pygls makes the workspace when it answers initialize
+            return False
+        return True
 
     @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
     def lsp_text_document__did_change(
