@@ -20,6 +20,8 @@ from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
 TREE = Path(__file__).parent / "data" / "lsp" / "tree"
+# The same shape in the v6.1 layout: HV_REGISTER_* MSRs on x86, no synthetic alias anywhere.
+TREE61 = Path(__file__).parent / "data" / "lsp" / "tree61"
 # A wait for the server is a wait for a message; this limit only turns a hang into a failure.
 TIMEOUT = 90.0
 _EXPECT = re.compile(r"/\* expect: ([A-Z0-9_, ]+) \*/")
@@ -35,10 +37,10 @@ def server_config() -> ClientServerConfig:
     )
 
 
-def copy_tree(dest: Path) -> Path:
-    """A private copy of the kernel-shaped test tree (tests edit files in it)."""
+def copy_tree(dest: Path, tree: Path = TREE) -> Path:
+    """A private copy of a kernel-shaped test tree (tests edit files in it)."""
     root = dest / "linux"
-    shutil.copytree(TREE, root)
+    shutil.copytree(tree, root)
     return root
 
 

@@ -4,7 +4,8 @@
 through the same path ``hvlint-lsp`` uses (``FrameReader`` -> pygls' reader and loop ->
 ``HvlintProtocol`` -> hvlint's handlers), waits until every lint and index job it started has
 finished, and returns what came out: the frames written, the log records, and each error pygls
-caught from a handler (``report_server_error``). Nothing in it talks to a process or a pipe.
+caught from a handler (``report_server_error``; an unknown method, which pygls answers with
+Method Not Found, is not an error). Nothing in it talks to a process or a pipe.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
+from pygls.exceptions import JsonRpcMethodNotFound
 from pygls.io_ import StdinAsyncReader, run_async
 
 from hvlint.lsp.rpc import FrameReader
@@ -77,6 +79,8 @@ def _recording_server(outcome: Outcome) -> HvlintLanguageServer:
     server = create_server()
 
     def report(error: Exception, source: Any) -> None:
+        if isinstance(error, JsonRpcMethodNotFound):
+            return  # an unknown method: pygls answers Method Not Found, as it should
         outcome.server_errors.append(f"{getattr(source, '__name__', source)}: {error!r}")
 
     server.report_server_error = report  # type: ignore[method-assign]

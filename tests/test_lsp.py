@@ -224,6 +224,7 @@ async def test_hover_shows_rule_doc(client: LanguageClient, tmp_path: Path):
 async def test_rename_action_gives_clean_file(client: LanguageClient, tmp_path: Path):
     root = copy_tree(tmp_path)
     await start(client, root)
+    await wait_index(client)  # the index tells that HV_SYN_REG_SCONTROL exists
     text = (root / HV_C).read_text()
     uri = open_doc(client, root / HV_C)
     diags = await wait_diagnostics(client, uri, lambda d: len(d) == 2)

@@ -241,10 +241,17 @@ def text_edits(
     text: str, spans: Sequence[Tuple[int, int]], new: str, encoding: str
 ) -> List[types.TextEdit]:
     """Replace each (start, end) offset span of ``text`` with ``new``, as LSP text edits."""
+    return replacements(text, [(start, end, new) for start, end in spans], encoding)
+
+
+def replacements(
+    text: str, changes: Sequence[Tuple[int, int, str]], encoding: str
+) -> List[types.TextEdit]:
+    """Each (start, end, new) replacement of an offset span of ``text``, as an LSP text edit."""
     starts = [0] + [m.end() for m in re.finditer("\n", text)]
     lines = Lines(text)
     edits = []
-    for start, end in spans:
+    for start, end, new in changes:
         sl = bisect.bisect_right(starts, start) - 1
         el = bisect.bisect_right(starts, end) - 1
         rng = types.Range(

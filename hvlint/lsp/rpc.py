@@ -300,10 +300,9 @@ class HvlintProtocol(LanguageServerProtocol):
 
     def _initialized(self) -> bool:
         try:
-            self.workspace
+            return self.workspace is not None
         except RuntimeError:  # pygls makes the workspace when it answers initialize
             return False
-        return True
 
     @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
     def lsp_text_document__did_change(

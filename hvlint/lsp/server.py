@@ -47,10 +47,12 @@ from hvlint.lsp.convert import (
     hover_markdown,
     overlaps,
     parse_options,
+    replacements,
     resolve_config_path,
     text_edits,
     to_diagnostic,
 )
+from hvlint.lsp.fixes import needed_arches, is_defined, plan_rename
 from hvlint.lsp.rpc import HvlintProtocol, document_key
 
 log = logging.getLogger("hvlint.lsp")
@@ -167,6 +169,10 @@ class Engine:
         for problem in result.problems:
             log.info("%s", problem)
         return result.findings  # sorted by the Linter already
+
+    def open_buffers(self) -> Dict[str, str]:
+        """The open editor buffers of tree files: root-relative path -> text."""
+        return dict(self._buffers)
 
     def buffer(self, path: Optional[Path], text: Optional[str]) -> None:
         """An open buffer's text (None: closed, the file on disk counts again)."""
@@ -306,6 +312,7 @@ class HvlintLanguageServer(LanguageServer):
         self._generation = 0
         self._progress_seq = 0
         self._tasks: "set[asyncio.Future[Any]]" = set()
+        self._planned: Dict[Tuple[Any, ...], Any] = {}  # the last --fix plan of a quick fix
 
     # ---- small helpers -------------------------------------------------------------------
 
@@ -654,19 +661,28 @@ class HvlintLanguageServer(LanguageServer):
     def rename_action(
         self, doc: OpenDoc, finding: Finding, diag: types.Diagnostic
     ) -> Optional[types.CodeAction]:
-        """The "rename NAME to SUGGESTION" fix: this file, or the tree when NAME is defined here."""
+        """The "rename NAME to SUGGESTION" fix: this file, or the tree when NAME is defined here.
+
+        Offered only once the tree's index can tell that SUGGESTION exists; when it does not
+        exist yet, the fix is --fix's (the rename plus the missing definitions), or none.
+        """
         text = self.text_of(doc.uri) or ""
         engine = self.engine
-        if not finding.suggestion or engine is None or not code_occurrences(text, finding.name):
+        if engine is None or not code_occurrences(text, finding.name):
             return None
-        # Across the tree only with the index ready (it tells who else defines the name), and
-        # only for a file of the tree: a header elsewhere says nothing about the tree's names.
-        everywhere = (
-            engine.ready
-            and engine.tree is not None
-            and engine.rel(doc.path) is not None
-            and engine.defines(text, finding.name)
-        )
+        if not (engine.ready and engine.tree is not None and engine.rel(doc.path)):
+            return None  # without the tree's index nobody knows whether SUGGESTION exists
+        defined_here = engine.defines(text, finding.name)
+        if not finding.suggestion or not (
+            defined_here or is_defined(engine.tree, finding.suggestion, needed_arches(finding))
+        ):
+            # --fix knows the alias a call takes even when the finding names none (it does
+            # not exist yet); for other rules there is nothing to rename to.
+            if finding.suggestion or finding.code == "HV103":
+                return self.planned_action(doc, finding, diag)
+            return None
+        # Across the tree when this file defines the name (the index tells who else does).
+        everywhere = defined_here
         where = "in the tree" if everywhere else "in this file"
         action = types.CodeAction(
             title=f"hvlint: rename {finding.name} to {finding.suggestion} {where}",
@@ -691,6 +707,41 @@ class HvlintLanguageServer(LanguageServer):
         else:
             action.edit = self.rename_edit(doc.uri, finding.name, finding.suggestion, everywhere)
         return action
+
+    def planned_action(
+        self, doc: OpenDoc, finding: Finding, diag: types.Diagnostic
+    ) -> Optional[types.CodeAction]:
+        """The rename as --fix would make it (with the definitions SUGGESTION needs), or None."""
+        engine = self.engine
+        assert engine is not None and engine.tree is not None
+        same = [
+            f for f in doc.findings if (f.code, f.name, f.path) == (finding.code, finding.name, finding.path)
+        ]
+        key = (doc.uri, doc.version, finding.code, finding.name, id(engine))
+        planned = self._planned.get(key)
+        if planned is None:
+            planned = plan_rename(engine.tree, engine.open_buffers(), same or [finding])
+            self._planned = {key: planned}  # one at a time: the latest document version
+        if isinstance(planned, str):
+            log.info("no rename of %s: %s", finding.name, planned)
+            return None
+        new = planned.new_name(finding) or finding.suggestion
+        if new is None:
+            return None
+        edits: Dict[str, List[types.TextEdit]] = {}
+        for rel, (old_text, file_edits) in sorted(planned.files.items()):
+            uri = doc.uri if rel == finding.path else from_fs_path(str(engine.root / rel))
+            if uri is None:
+                return None
+            changes = [(e.start, e.end, e.new) for e in file_edits]
+            edits[uri] = replacements(old_text, changes, self.encoding)
+        return types.CodeAction(
+            title=planned.title(finding.name, new),
+            kind=types.CodeActionKind.QuickFix,
+            diagnostics=[diag],
+            is_preferred=True,
+            edit=self.workspace_edit(edits),
+        )
 
     def ignore_action(
         self, doc: OpenDoc, finding: Finding, diag: types.Diagnostic
