@@ -8,6 +8,7 @@ tree that has the alias (tests/data/lsp/tree) it stays the plain rename (tests/t
 
 from __future__ import annotations
 
+import asyncio
 import json
 import subprocess
 import sys
@@ -152,3 +153,53 @@ async def test_planned_rename_uses_the_unsaved_buffer(client: LanguageClient, tm
     new = apply_edits(typed, edits_by_uri(actions[0].edit)[uri])
     assert new.count("HV_SYN_REG_SCONTROL") == 3 and "(HV_REGISTER_SCONTROL)" not in new
     assert (root / HV_C).read_text() == text  # nothing written
+
+
+async def test_tree_rename_of_an_msr_definition(client: LanguageClient, tmp_path):
+    """The x86 header's HV_REGISTER_SCONTROL (an MSR, HV101) renamed in the tree. While shared
+    code still calls the accessors with it, the rename would leave that code without the name
+    on x86 (and, with v6.1's "#define HV_X64_MSR_SCONTROL HV_REGISTER_SCONTROL", define the
+    new name as itself): not offered. Once the calls take the alias, it is offered, and the
+    edit is what --fix writes."""
+    root = copy_tree(tmp_path / "editor", TREE61)
+    await start(client, root)
+    await wait_index(client)
+    uri = open_doc(client, root / X86_TLFS)
+    diags = await wait_diagnostics(client, uri, lambda d: len(d) == 3, "three HV101s")
+    assert await rename_actions(client, uri, diags, "HV_REGISTER_SCONTROL") == []
+
+    # The calls are fixed on disk (as the HV103 quick fix or --fix does), and the editor says so.
+    by_fix = copy_tree(tmp_path / "cli", TREE61)
+    for tree in (root, by_fix):
+        res = hvlint(tree, "--fix", "--types", "HV103", "--only", "HV_REGISTER_SCONTROL", HV_C)
+        assert "2 alias definitions" in res.stderr, res.stderr
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            changes=[
+                types.FileEvent(uri=(root / rel).as_uri(), type=types.FileChangeType.Changed)
+                for rel in (HV_C, ARM64_TLFS)
+            ]
+        )
+    )
+    # The header's buffer is what the server knows of it: the editor reloads it from disk.
+    change_doc(client, uri, (root / X86_TLFS).read_text(), 2)
+    diags = await wait_diagnostics(client, uri, lambda d: len(d) == 3, "three HV101s again")
+
+    async def offered() -> list:
+        while not (actions := await rename_actions(client, uri, diags, "HV_REGISTER_SCONTROL")):
+            await asyncio.sleep(0.05)  # the files changed on disk are read on the lint thread
+        return actions
+
+    actions = await asyncio.wait_for(offered(), 30)
+    assert len(actions) == 1, [a.title for a in actions]
+    edits = edits_by_uri(actions[0].edit)
+    for u, file_edits in edits.items():
+        path = Path(u.removeprefix("file://"))
+        path.write_text(apply_edits(path.read_text(), file_edits))
+    res = hvlint(by_fix, "--fix", "--types", "HV101", "--only", "HV_REGISTER_SCONTROL", X86_TLFS)
+    assert "1 renames (HV101)" in res.stderr, res.stderr
+    for rel in (HV_C, X86_TLFS, ARM64_TLFS):
+        assert (root / rel).read_text() == (by_fix / rel).read_text(), rel
+    header = (root / X86_TLFS).read_text()
+    assert "HV_REGISTER_SCONTROL" not in header
+    assert header.count("#define HV_X64_MSR_SCONTROL") == 1

@@ -304,3 +304,51 @@ def test_workspace_path_with_spaces(tmp_path):
     rc, stderr = session.close()
     assert rc == 0
     one_line_records(stderr)
+
+
+def test_commands_and_resolve_with_bad_arguments(session, tree):
+    """Arguments of a command or a code action's data come back from the client: wrong ones
+    get an error answer or nothing done, and never a traceback."""
+    for params, code in (
+        ({"command": "hvlint.ignoreInFile", "arguments": [1]}, -32602),
+        ({"command": "no.such.command", "arguments": []}, -32602),
+    ):
+        answer = session.request("workspace/executeCommand", params)
+        assert answer["error"]["code"] == code, answer
+    answer = session.request(
+        "codeAction/resolve",
+        {"title": "hvlint: rename", "data": {"uri": None, "name": 3, "new": "HV_X"}},
+    )
+    assert "edit" not in answer["result"], answer  # handed back as it came, no edit made
+    still_serving(session, tree)
+    rc, stderr = session.close()
+    assert rc == 0
+    one_line_records(stderr)
+    assert "refused request" in stderr and "no command 'no.such.command'" in stderr
+
+
+def test_shutdown_while_a_request_is_running(session, tree):
+    """pygls' own shutdown fails (a traceback, and an error for the shutdown) when a command is
+    still running; the server's cancels it first, answered Request Cancelled."""
+    uri = (tree / HV_C).as_uri()
+    session.open(uri, (tree / HV_C).read_text())
+    session.diagnostics(uri, lambda d: len(d) == 2, "two findings")
+    session.send(
+        {
+            "jsonrpc": "2.0",
+            "id": 61,
+            "method": "workspace/executeCommand",
+            "params": {
+                "command": "hvlint.renameInTree",
+                "arguments": [uri, "HV_REGISTER_SCONTROL", "HV_SYN_REG_SCONTROL"],
+            },
+        }
+    )
+    # The command waits for the client to apply its edit; this client never answers.
+    session.wait(lambda m: m.get("method") == "workspace/applyEdit", "the edit to apply")
+    answer = session.request("shutdown")
+    assert answer.get("result", "error") is None, answer
+    cancelled = session.wait(lambda m: m.get("id") == 61, "the command's answer")
+    assert cancelled["error"]["code"] == -32800, cancelled
+    rc, stderr = session.close(shutdown=False)
+    one_line_records(stderr)

@@ -15,11 +15,14 @@ traceback on stderr, a MemoryError, a request left without an answer):
   take into one log line and, for a request, an error response with the request's id (Invalid
   Request for a message that is not JSON-RPC 2.0, Invalid Params when its params do not have
   the types the method takes, Server Not Initialized before ``initialize``), instead of
-  raising inside pygls' read loop. A didChange for a document that was never opened is
-  ignored with a log line.
+  raising inside pygls' read loop; a command that does not exist or does not take the
+  arguments given is answered the same way before pygls raises on it. A didChange for a
+  document that was never opened is ignored with a log line. pygls' shutdown, which fails
+  while other requests are still running, cancels them first.
 
 This leans on pygls 2.x internals that a subclass may use (``structure_message`` is the JSON
-object hook, ``_converter``, ``_result_types``, ``_send_response``); pyproject.toml pins
+object hook, ``_converter``, ``_result_types``, ``_request_futures``, ``_send_response``,
+``_prepare_command_arguments``); pyproject.toml pins
 ``pygls>=2.0,<3`` and tests/test_lsp_robust.py drives every path over a real pipe.
 """
 
@@ -34,7 +37,7 @@ from urllib.parse import unquote
 import cattrs
 from lsprotocol import types
 from pygls.protocol import LanguageServerProtocol
-from pygls.protocol.language_server import lsp_method
+from pygls.protocol.language_server import _prepare_command_arguments, lsp_method
 from pygls.protocol.json_rpc import (
     JsonRPCNotification,
     JsonRPCRequestMessage,
@@ -283,6 +286,11 @@ class HvlintProtocol(LanguageServerProtocol):
                     error=types.ResponseError(code=message.code, message=message.reason),
                 )
             return
+        if isinstance(message, types.ExecuteCommandRequest):
+            problem = self._command_problem(message.params)
+            if problem is not None:
+                self.handle_message(Rejected(message.id, INVALID_PARAMS, problem))
+                return
         method = getattr(message, "method", None)
         if method not in (None, types.INITIALIZE, types.EXIT) and not self._initialized():
             msg_id = getattr(message, "id", None)
@@ -297,6 +305,27 @@ class HvlintProtocol(LanguageServerProtocol):
                 )
             return
         super().handle_message(message)
+
+    def _command_problem(self, params: types.ExecuteCommandParams) -> Optional[str]:
+        """Why pygls would refuse this command (it raises, and logs a traceback, for that)."""
+        handler = self.fm.commands.get(params.command)
+        if handler is None:
+            return f"workspace/executeCommand: no command {params.command!r}"
+        try:
+            _prepare_command_arguments(handler, params, self._converter)
+        except Exception as exc:
+            return f"workspace/executeCommand {params.command}: {_one_line(exc)}"
+        return None
+
+    @lsp_method(types.SHUTDOWN)
+    def lsp_shutdown(self, *args: Any) -> Generator[Any, Any, None]:
+        """pygls' shutdown, with the requests still running cancelled first: pygls cancels
+        them while iterating the table their cancellation removes them from."""
+        current = self.msg_id
+        for msg_id, future in list(self._request_futures.items()):
+            if msg_id != current and not future.done():
+                future.cancel()
+        return (yield from super().lsp_shutdown(*args))
 
     def _initialized(self) -> bool:
         try:

@@ -170,6 +170,13 @@ class Engine:
             log.info("%s", problem)
         return result.findings  # sorted by the Linter already
 
+    def defined_elsewhere(self, name: str, path: Optional[Path]) -> bool:
+        """Whether a tree file other than ``path`` defines ``name`` too (the index must be ready)."""
+        here = self.rel(path)
+        return self.tree is not None and any(
+            not d.builtin and d.path != here for d in self.tree.index.definitions(name)
+        )
+
     def open_buffers(self) -> Dict[str, str]:
         """The open editor buffers of tree files: root-relative path -> text."""
         return dict(self._buffers)
@@ -681,6 +688,17 @@ class HvlintLanguageServer(LanguageServer):
             if finding.suggestion or finding.code == "HV103":
                 return self.planned_action(doc, finding, diag)
             return None
+        if defined_here and (
+            is_defined(engine.tree, finding.suggestion, needed_arches(finding))
+            or engine.defined_elsewhere(finding.name, doc.path)
+        ):
+            # Renaming a definition to a name the tree defines already (v6.1 keeps
+            # "#define HV_X64_MSR_SCONTROL HV_REGISTER_SCONTROL" for arch code) would define
+            # it twice, once as itself; renaming one arch's HV_REGISTER_X while the other arch
+            # defines its own leaves shared code that uses it without the name on this arch.
+            # --fix knows both (it merges the definitions and refuses while shared code uses
+            # the old name), so its plan is the fix.
+            return self.planned_action(doc, finding, diag)
         # Across the tree when this file defines the name (the index tells who else does).
         everywhere = defined_here
         where = "in the tree" if everywhere else "in this file"
@@ -714,10 +732,11 @@ class HvlintLanguageServer(LanguageServer):
         """The rename as --fix would make it (with the definitions SUGGESTION needs), or None."""
         engine = self.engine
         assert engine is not None and engine.tree is not None
-        same = [
-            f for f in doc.findings if (f.code, f.name, f.path) == (finding.code, finding.name, finding.path)
-        ]
-        key = (doc.uri, doc.version, finding.code, finding.name, id(engine))
+        what = (finding.code, finding.name, finding.path)
+        same = [f for f in doc.findings if (f.code, f.name, f.path) == what]
+        # The plan depends on the document's text and on the tree (which files use the name).
+        generation = engine.tree.index.generation
+        key = (doc.uri, doc.version, finding.code, finding.name, id(engine), generation)
         planned = self._planned.get(key)
         if planned is None:
             planned = plan_rename(engine.tree, engine.open_buffers(), same or [finding])
@@ -938,8 +957,9 @@ def create_server() -> HvlintLanguageServer:
     async def code_action_resolve(
         ls: HvlintLanguageServer, action: types.CodeAction
     ) -> types.CodeAction:
-        args = action.data if isinstance(action.data, dict) else None
-        if action.edit is None and args and {"uri", "name", "new"} <= set(args):
+        args = action.data if isinstance(action.data, dict) else {}
+        # data comes back from the client: use it only when it is what the server sent.
+        if action.edit is None and all(isinstance(args.get(k), str) for k in ("uri", "name", "new")):
             action.edit = await ls.in_lint_thread(
                 lambda: ls.rename_edit(
                     args["uri"], args["name"], args["new"], bool(args.get("everywhere"))
@@ -949,6 +969,9 @@ def create_server() -> HvlintLanguageServer:
 
     @server.command(RENAME_COMMAND)
     async def rename_in_tree(ls: HvlintLanguageServer, uri: str, name: str, new: str) -> None:
+        if not all(isinstance(a, str) for a in (uri, name, new)):
+            log.error("%s: arguments are not the URI and two names; ignored", RENAME_COMMAND)
+            return
         edit = await ls.in_lint_thread(lambda: ls.rename_edit(uri, name, new, True))
         result = await ls.workspace_apply_edit_async(
             types.ApplyWorkspaceEditParams(edit=edit, label=f"hvlint: rename {name} to {new}")
@@ -958,6 +981,9 @@ def create_server() -> HvlintLanguageServer:
 
     @server.command(IGNORE_COMMAND)
     def ignore_in_file(ls: HvlintLanguageServer, config: str, glob: str, type_: str) -> None:
+        if not all(isinstance(a, str) for a in (config, glob, type_)):
+            log.error("%s: arguments are not a path, a glob and a TYPE; ignored", IGNORE_COMMAND)
+            return
         try:
             write_ignore(Path(config), glob, type_)
         except OSError as exc:
