@@ -16,6 +16,7 @@ disk. Its check sets and drops overlays; the buffers' overlays are put back afte
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 from hvlint.engine import Linter
@@ -68,9 +69,18 @@ def needed_arches(finding: Finding) -> Tuple[str, ...]:
 class BufferTree(TreeFiles):
     """--fix's view of the tree, with open buffers in place of their files on disk."""
 
-    def __init__(self, linter: Linter, buffers: Dict[str, str]) -> None:
-        super().__init__(linter)
+    def __init__(
+        self, linter: Linter, buffers: Dict[str, str], candidates: Optional[Sequence[Path]]
+    ) -> None:
+        super().__init__(linter, candidates)
         self._buffers = dict(buffers)
+
+    def users(self, names: Iterable[str]) -> List[str]:
+        """Files that mention one of ``names``: on disk, or in an open buffer as it is now."""
+        names = list(names)
+        found = set(super().users(names))
+        found.update(rel for rel, text in self._buffers.items() if any(n in text for n in names))
+        return sorted(found)
 
     def snapshot(self, relpath: str) -> Optional[Snapshot]:
         """An open buffer's text as the file's snapshot; other files as --fix reads them."""
@@ -90,15 +100,19 @@ def is_defined(linter: Linter, name: str, arches: Iterable[str] = FIX_ARCHES) ->
 
 
 def plan_rename(
-    linter: Linter, buffers: Dict[str, str], findings: Sequence[Finding]
+    linter: Linter,
+    buffers: Dict[str, str],
+    findings: Sequence[Finding],
+    candidates: Optional[Sequence[Path]] = None,
 ) -> Union[PlannedFix, str]:
     """What ``--fix --only NAME`` does for ``findings`` (one name, one file, one rule), or why
-    it does nothing: a reason to log."""
+    it does nothing: a reason to log. ``candidates``: the tree's candidate files, when the
+    caller keeps them (the walk costs seconds on a kernel tree)."""
     first = findings[0]
     settings = linter.settings
     # One scheme for the whole plan, as --fix does: its check must not let "auto" decide anew.
     linter.settings = replace(settings, scheme=linter.scheme.name)
-    tree = BufferTree(linter, buffers)
+    tree = BufferTree(linter, buffers, candidates)
     planner = Planner(
         linter,
         tree,

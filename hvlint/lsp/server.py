@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -83,6 +84,8 @@ class Engine:
         self.ready = False
         self._buffers: Dict[str, str] = {}  # relpath -> open editor buffer
         self._disk: Dict[str, Path] = {}  # relpath -> file changed on disk before activation
+        self._candidates: Optional[List[Path]] = None  # see candidates()
+        self._candidates_lock = threading.Lock()
 
     @classmethod
     def create(
@@ -177,6 +180,14 @@ class Engine:
             not d.builtin and d.path != here for d in self.tree.index.definitions(name)
         )
 
+    def candidates(self) -> List[Path]:
+        """The tree's C files that name Hyper-V things (--fix's walk), kept until a file
+        changes on disk. Any thread: the walk only reads, and runs once at a time."""
+        with self._candidates_lock:
+            if self._candidates is None and self.tree is not None and self.root is not None:
+                self._candidates = list(self.tree.candidate_files(self.root))
+            return list(self._candidates or [])
+
     def open_buffers(self) -> Dict[str, str]:
         """The open editor buffers of tree files: root-relative path -> text."""
         return dict(self._buffers)
@@ -202,6 +213,8 @@ class Engine:
         rel = self.rel(path)
         if rel is None or rel in self._buffers or self._excluded(rel):
             return
+        with self._candidates_lock:
+            self._candidates = None  # a file may have started or stopped naming Hyper-V things
         if not self.ready:
             self._disk[rel] = path
         elif self.tree is not None:
@@ -320,6 +333,8 @@ class HvlintLanguageServer(LanguageServer):
         self._progress_seq = 0
         self._tasks: "set[asyncio.Future[Any]]" = set()
         self._planned: Dict[Tuple[Any, ...], Any] = {}  # the last --fix plan of a quick fix
+        self._changes = 0  # buffers and files changed so far (a plan is made for one state)
+        self._stopped = False  # shut down: no more jobs
 
     # ---- small helpers -------------------------------------------------------------------
 
@@ -442,6 +457,8 @@ class HvlintLanguageServer(LanguageServer):
             if generation == self._generation:
                 await self.in_lint_thread(engine.activate)
         except Exception as exc:
+            if self._stopped:
+                return  # shut down meanwhile: the pools refuse new jobs
             log.exception("index build failed")
             self.log_to_client(f"index not built: {exc}", types.MessageType.Error)
             self._progress_end(token, "failed")
@@ -454,6 +471,12 @@ class HvlintLanguageServer(LanguageServer):
         self._progress_end(token, f"{summary} ({took:.1f}s)")
         self.log_to_client(f"index ready: {summary} in {took:.1f}s", types.MessageType.Info)
         self.relint_all()
+        # The walk a --fix-planned quick fix needs, done now on the idle index thread.
+        try:
+            walk_done = self._index_pool.submit(engine.candidates)
+        except RuntimeError:  # shutting down
+            return
+        walk_done.add_done_callback(_log_failure("the tree walk"))
 
     async def _progress_begin(self, title: str) -> Optional[str]:
         caps = self.client_capabilities.window
@@ -482,6 +505,9 @@ class HvlintLanguageServer(LanguageServer):
 
     def schedule(self, uri: str, delay: Optional[float] = None) -> None:
         """Lint ``uri`` after ``delay`` seconds (the debounce), replacing a lint already waiting."""
+        self._changes += 1  # every change of a buffer, a file or the settings comes this way
+        if self._stopped:
+            return
         if delay is None:
             ms = self.options.debounce_ms
             delay = (DEBOUNCE_MS if ms is None else ms) / 1000
@@ -521,6 +547,8 @@ class HvlintLanguageServer(LanguageServer):
         try:
             findings = await self.in_lint_thread(job)
         except Exception as exc:  # never let one file take the server down
+            if self._stopped:
+                return  # shut down meanwhile: the pools refuse new jobs
             log.exception("linting %s failed", uri)
             self.log_to_client(f"could not lint {uri}: {exc}", types.MessageType.Error)
             return
@@ -552,6 +580,7 @@ class HvlintLanguageServer(LanguageServer):
 
     def files_changed(self, changes: Sequence[types.FileEvent]) -> None:
         """Files changed on disk: reload the config, rebuild the index, or read files again."""
+        self._changes += 1
         engine = self.engine
         if engine is None:
             return
@@ -734,13 +763,14 @@ class HvlintLanguageServer(LanguageServer):
         assert engine is not None and engine.tree is not None
         what = (finding.code, finding.name, finding.path)
         same = [f for f in doc.findings if (f.code, f.name, f.path) == what]
-        # The plan depends on the document's text and on the tree (which files use the name).
-        generation = engine.tree.index.generation
-        key = (doc.uri, doc.version, finding.code, finding.name, id(engine), generation)
+        # The plan depends on the document's text and on the tree: any buffer or file change
+        # (self._changes) makes it again.
+        key = (doc.uri, doc.version, finding.code, finding.name, id(engine), self._changes)
         planned = self._planned.get(key)
         if planned is None:
-            planned = plan_rename(engine.tree, engine.open_buffers(), same or [finding])
-            self._planned = {key: planned}  # one at a time: the latest document version
+            buffers = engine.open_buffers()
+            planned = plan_rename(engine.tree, buffers, same or [finding], engine.candidates())
+            self._planned = {key: planned}  # one at a time: the latest question
         if isinstance(planned, str):
             log.info("no rename of %s: %s", finding.name, planned)
             return None
@@ -806,6 +836,7 @@ class HvlintLanguageServer(LanguageServer):
 
     def shutdown_pools(self) -> None:
         """Stop the timers and worker threads (queued jobs are dropped)."""
+        self._stopped = True
         for timer in self._timers.values():
             timer.cancel()
         self._timers.clear()
