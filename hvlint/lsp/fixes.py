@@ -15,6 +15,7 @@ disk. Its check sets and drops overlays; the buffers' overlays are put back afte
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple, Union
@@ -27,6 +28,8 @@ from hvlint.fix.edit import Edit
 from hvlint.fix.plan import Options, Planner
 from hvlint.fix.tree import Snapshot, TreeFiles
 from hvlint.fix.verify import verify
+
+_IDENT = re.compile(r"[A-Za-z_]\w*")
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,11 @@ class PlannedFix:
         if finding.line > len(starts):
             return None
         offset = starts[finding.line - 1] + finding.column - 1
-        return next((e.new for e in edits if e.start == offset), None)
+        for e in edits:
+            name = _IDENT.match(e.new) if e.start == offset else None
+            if name:  # a renamed definition keeps its column: the padding follows the name
+                return name.group()
+        return None
 
     def title(self, name: str, new: str) -> str:
         """The action's title: what it renames, and which other files it changes."""
