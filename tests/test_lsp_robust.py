@@ -352,3 +352,68 @@ def test_shutdown_while_a_request_is_running(session, tree):
     assert cancelled["error"]["code"] == -32800, cancelled
     rc, stderr = session.close(shutdown=False)
     one_line_records(stderr)
+
+
+# -- FrameReader on its own: the framing cases a pipe test cannot aim at exactly -------------
+
+
+def frames_read(data: bytes, max_bytes: int = 1 << 20) -> list:
+    """The bodies FrameReader hands to pygls for ``data``, read the way pygls reads."""
+    import io
+
+    from hvlint.lsp.rpc import FrameReader
+
+    reader, out = FrameReader(io.BytesIO(data), max_bytes=max_bytes), []
+    while True:
+        header = reader.readline()
+        if not header:
+            return out
+        assert header.startswith(b"Content-Length: ") and reader.readline() == b"\r\n"
+        out.append(json.loads(reader.read(int(header.split(b":")[1]))))
+
+
+MSG = {"jsonrpc": "2.0", "method": "initialized", "params": {}}
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        frame(MSG) + frame(MSG),
+        b"Content-Type: application/vscode-jsonrpc; charset=utf-8\r\n" + frame(MSG) + frame(MSG),
+        b"content-length:  %d \n\n" % len(json.dumps(MSG)) + json.dumps(MSG).encode() + frame(MSG),
+        b"\r\n\r\n" + frame(MSG) + b"\r\n" + frame(MSG),
+        # Skipping garbage: the next header closes a long line, or straddles a read.
+        b"g" * 20_000 + frame(MSG) + frame(MSG),
+        b"g" * (8 * 1024 - 5) + frame(MSG) + frame(MSG),
+        frame(b"[1, 2]") + frame(MSG) + frame(b"{") + frame(MSG),
+        # Over the limit: refused unread, the next message found right after its body.
+        frame(
+            {"jsonrpc": "2.0", "method": "x", "params": {"pad": "p" * 3000}},
+        )
+        + frame(MSG)
+        + frame(MSG),
+    ],
+    ids=[
+        "plain",
+        "content-type first",
+        "lower case, LF only",
+        "blank lines between",
+        "20 kB of garbage first",
+        "garbage up to a read boundary",
+        "bad bodies between",
+        "a message over the limit",
+    ],
+)
+def test_frame_reader_finds_every_good_message(data):
+    assert frames_read(data, max_bytes=2048) == [MSG, MSG]
+
+
+def test_frame_reader_ends_on_a_failing_stream(caplog):
+    from hvlint.lsp.rpc import FrameReader
+
+    class Broken:
+        def readline(self, limit: int) -> bytes:
+            raise OSError(5, "Input/output error")
+
+    assert FrameReader(Broken()).readline() == b""
+    assert "cannot read from the client: [Errno 5] Input/output error" in caplog.text

@@ -31,7 +31,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from typing import Any, BinaryIO, Dict, Generator, List, Optional
+from typing import Any, BinaryIO, Callable, Dict, Generator, List, Optional
 from urllib.parse import unquote
 
 import cattrs
@@ -119,7 +119,7 @@ class FrameReader:
                 )
                 self._skipping = True
                 continue
-            body = self._raw.read(length) if length else b""
+            body = self._read(lambda n=length: self._raw.read(n)) if length else b""
             if len(body) < length:
                 log.error(
                     "the client closed the connection inside a message (%d of %d bytes); "
@@ -139,7 +139,7 @@ class FrameReader:
         in_block = False
         tail = b""
         while True:
-            line = self._raw.readline(MAX_HEADER_LINE)
+            line = self._read(lambda: self._raw.readline(MAX_HEADER_LINE))
             if not line:
                 if in_block or self._skipped:
                     log.error("the client closed the connection inside a message header")
@@ -171,6 +171,15 @@ class FrameReader:
             self._skipped += max(0, len(line) - (len(piece) - found.start()))
             self._resynced()
             length, in_block = int(found.group(1)), True
+
+    @staticmethod
+    def _read(read: Callable[[], bytes]) -> bytes:
+        """One read from the client; b"" (the end) when the stream fails."""
+        try:
+            return read()
+        except (OSError, ValueError) as exc:  # EIO, a closed pipe, a closed file
+            log.error("cannot read from the client: %s", _one_line(exc))
+            return b""
 
     def _resynced(self) -> None:
         if self._skipped:
