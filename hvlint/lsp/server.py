@@ -53,7 +53,7 @@ from hvlint.lsp.convert import (
     text_edits,
     to_diagnostic,
 )
-from hvlint.lsp.fixes import needed_arches, is_defined, plan_rename
+from hvlint.lsp.fixes import is_defined, needed_arches, plan_rename
 from hvlint.lsp.rpc import HvlintProtocol, document_key
 
 log = logging.getLogger("hvlint.lsp")
@@ -708,25 +708,25 @@ class HvlintLanguageServer(LanguageServer):
             return None
         if not (engine.ready and engine.tree is not None and engine.rel(doc.path)):
             return None  # without the tree's index nobody knows whether SUGGESTION exists
+        if not finding.suggestion and finding.code != "HV103":
+            return None  # nothing to rename to (for a call, --fix knows the alias it takes)
         defined_here = engine.defines(text, finding.name)
-        if not finding.suggestion or not (
-            defined_here or is_defined(engine.tree, finding.suggestion, needed_arches(finding))
-        ):
-            # --fix knows the alias a call takes even when the finding names none (it does
-            # not exist yet); for other rules there is nothing to rename to.
-            if finding.suggestion or finding.code == "HV103":
-                return self.planned_action(doc, finding, diag)
-            return None
-        if defined_here and (
-            is_defined(engine.tree, finding.suggestion, needed_arches(finding))
-            or engine.defined_elsewhere(finding.name, doc.path)
-        ):
-            # Renaming a definition to a name the tree defines already (v6.1 keeps
-            # "#define HV_X64_MSR_SCONTROL HV_REGISTER_SCONTROL" for arch code) would define
-            # it twice, once as itself; renaming one arch's HV_REGISTER_X while the other arch
-            # defines its own leaves shared code that uses it without the name on this arch.
-            # --fix knows both (it merges the definitions and refuses while shared code uses
-            # the old name), so its plan is the fix.
+        exists = bool(finding.suggestion) and is_defined(
+            engine.tree, finding.suggestion or "", needed_arches(finding)
+        )
+        if defined_here:
+            # A rename of this file's definition, in the tree: plain when the new name exists
+            # nowhere and no other file defines the old one. Else --fix plans it: v6.1 keeps
+            # "#define HV_X64_MSR_SCONTROL HV_REGISTER_SCONTROL" for arch code, which a plain
+            # rename turns into a definition of itself, and renaming one arch's HV_REGISTER_X
+            # while the other arch defines its own leaves shared code that uses it without the
+            # name on this arch; --fix drops the duplicate and refuses while shared code uses it.
+            plain = not exists and not engine.defined_elsewhere(finding.name, doc.path)
+        else:
+            # A rename of uses in this file: plain when the new name exists; else --fix plans
+            # it with the definitions it needs (an alias in each arch header), or refuses.
+            plain = exists
+        if not plain:
             return self.planned_action(doc, finding, diag)
         # Across the tree when this file defines the name (the index tells who else does).
         everywhere = defined_here
@@ -1000,9 +1000,6 @@ def create_server() -> HvlintLanguageServer:
 
     @server.command(RENAME_COMMAND)
     async def rename_in_tree(ls: HvlintLanguageServer, uri: str, name: str, new: str) -> None:
-        if not all(isinstance(a, str) for a in (uri, name, new)):
-            log.error("%s: arguments are not the URI and two names; ignored", RENAME_COMMAND)
-            return
         edit = await ls.in_lint_thread(lambda: ls.rename_edit(uri, name, new, True))
         result = await ls.workspace_apply_edit_async(
             types.ApplyWorkspaceEditParams(edit=edit, label=f"hvlint: rename {name} to {new}")
@@ -1012,9 +1009,6 @@ def create_server() -> HvlintLanguageServer:
 
     @server.command(IGNORE_COMMAND)
     def ignore_in_file(ls: HvlintLanguageServer, config: str, glob: str, type_: str) -> None:
-        if not all(isinstance(a, str) for a in (config, glob, type_)):
-            log.error("%s: arguments are not a path, a glob and a TYPE; ignored", IGNORE_COMMAND)
-            return
         try:
             write_ignore(Path(config), glob, type_)
         except OSError as exc:
