@@ -57,11 +57,9 @@ class _Capture(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.DEBUG)
         self.records: List[logging.LogRecord] = []
-        self._lock2 = threading.Lock()
 
-    def emit(self, record: logging.LogRecord) -> None:
-        with self._lock2:
-            self.records.append(record)
+    def emit(self, record: logging.LogRecord) -> None:  # Handler.handle holds its lock
+        self.records.append(record)
 
 
 class _Writer:
