@@ -525,6 +525,9 @@ class Linter:
         build = self.build_arch(relpath) if cls == "neutral" else None
         if build:
             notes.append(f"{relpath}: treated as {build[0]} code for HV102/HV104 ({build[1]}); still shared code for HV103")
+        undecided = self.builds.note(relpath) if self.builds is not None and cls == "neutral" else None
+        if undecided:
+            notes.append(f"{relpath}: {undecided}")
         return notes
 
 

@@ -24,7 +24,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 from hvlint.tree.index import Definition
 
-FORMAT = 1
+FORMAT = 2  # 2: Kconfig entries with prompts, defaults, selects; files per arch
 # A file modified this recently may change again within the same timestamp tick.
 _SETTLE_NS = 2_000_000_000
 DISABLE_ENV = "HVLINT_NO_CACHE"

@@ -1,42 +1,48 @@
 """Which files outside arch/ the tree builds only for one arch, from Kconfig and Makefiles.
 
 ``config HYPERV_TIMER / def_bool HYPERV && X86`` with ``obj-$(CONFIG_HYPERV_TIMER) +=
-hyperv_timer.o`` makes drivers/clocksource/hyperv_timer.c x86 code. Kconfig is read once,
-lazily, the first time a question needs it.
+hyperv_timer.o`` makes drivers/clocksource/hyperv_timer.c x86 code. Each symbol is judged
+per arch as a pair "can it be on? can it be off?" (see kconfig_expr), each half True, False
+or unknown, from what scripts/kconfig would see with that ``SRCARCH``: the Kconfig files
+``source`` reaches from the top (``arch/$(SRCARCH)/Kconfig`` and what it sources only for
+that arch; the generic ``arch/Kconfig`` for all), every definition's prompts, dependencies
+and defaults, and the ``select`` lines that can force it on. Kconfig is read lazily: the
+files are found once, each parsed when one of its symbols is asked about.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
+from hvlint.c.tristate import ARCHES, Tri, tri_and, tri_or
+from hvlint.tree import kconfig_parse
 from hvlint.tree.cache import Signature, TreeCache, signature
-from hvlint.c.tristate import ARCHES, Tri, tri_and, tri_not, tri_or
+from hvlint.tree.kbuild import Alternative, Kbuild
+from hvlint.tree.kconfig_expr import FREE, OFF, ON, UNKNOWN, Pair, evaluate, p_and, p_or
 
-_KTOKEN = re.compile(r"\s*(?:(&&|\|\||!=|=|!|\(|\))|\"[^\"]*\"|'[^']*'|([A-Za-z0-9_]+))")
-_OBJ_LINE = re.compile(r"^([A-Za-z0-9_-]+?)-(y|m|objs|\$\((?:[^()]|\([^()]*\))*\))\s*[:+]?=\s*(.*)$")
-_CONFIG_REF = re.compile(r"CONFIG_([A-Za-z0-9_]+)")
 # Keyword first, so re finds it by substring search (a leading ^[ \t]* costs 10x on the
 # tree's 5 MB of Kconfig); what stands before it on its line is checked after a match.
 _SOURCE = re.compile(r'source[ \t]+"([^"]+)"')
 _SOURCE_LEAD = ("", "r", "o", "or")
 _CONFIG_DEF = re.compile(r"config[ \t]+([A-Za-z0-9_]+)")
 _CONFIG_LEAD = ("", "menu")
+_SELECT = re.compile(r"select[ \t]+([A-Za-z0-9_]+)")
 # Kconfig symbols that are never set for a real build of another arch.
 _NEVER = {"COMPILE_TEST"}
+_MAX_DEPTH = 80
 
 
-def _keyword_lines(text: str, pattern: "re.Pattern[str]", leads: Tuple[str, ...]) -> List[Tuple[str, str]]:
-    """(lead, group 1) of each match of ``pattern`` that starts a line after blanks and one
-    of ``leads`` (``menu`` of ``menuconfig``, ``r`` of ``rsource``)."""
+def _keyword_lines(text: str, pattern: "re.Pattern[str]", leads: Tuple[str, ...]) -> List[Tuple[str, str, int]]:
+    """(lead, group 1, offset) of each match of ``pattern`` that starts a line after blanks
+    and one of ``leads`` (``menu`` of ``menuconfig``, ``r`` of ``rsource``)."""
     found = []
     for m in pattern.finditer(text):
         lead = text[text.rfind("\n", 0, m.start()) + 1 : m.start()].lstrip(" \t")
         if lead in leads:
-            found.append((lead, m.group(1)))
+            found.append((lead, m.group(1), m.start()))
     return found
 
 
@@ -46,15 +52,13 @@ def is_build_file(relpath: str) -> bool:
     return name in ("Makefile", "Kbuild") or name.startswith("Kconfig")
 
 
-@dataclass
-class _Symbol:
-    # One entry per definition: (AND-expression, value is determinate, arch of its arch/ dir)
-    definitions: List[Tuple[str, bool, Optional[str]]] = field(default_factory=list)
-    locations: List[str] = field(default_factory=list)
+def arch_label(srcarch: str) -> str:
+    """The arch of ``ARCHES`` that an ``arch/<srcarch>/`` folder stands for."""
+    return srcarch if srcarch in ARCHES else "other"
 
 
 class Kconfig:
-    """The tree's Kconfig symbols, evaluated per arch."""
+    """The tree's Kconfig symbols, judged per arch."""
 
     def __init__(
         self, root: Path, arch_symbols: Dict[str, Tuple[str, ...]], cache: Optional[TreeCache] = None
@@ -67,25 +71,35 @@ class Kconfig:
 
     def _reset(self) -> None:
         """Forget everything read or derived (the files are read again when asked)."""
-        self._symbols: Dict[str, _Symbol] = {}
         self._where: Optional[Dict[str, List[int]]] = None  # symbol -> indexes into _files
+        self._selects: Dict[str, List[int]] = {}  # symbol -> files with a `select` of it
         self._files: List[str] = []
+        self._index: Dict[str, int] = {}
+        self._sources: List[List[list]] = []  # per file: [line, lead, target]
+        self._arches: List[List[str]] = []  # per file: the arches whose Kconfig reaches it
+        self._parents: List[List[list]] = []  # per file: [file, line] of its source sites
+        self._undecided: Dict[str, List[str]] = {}  # arch -> sources hvlint could not follow
         self._texts: Dict[str, str] = {}
         self._signatures: Dict[str, Optional[Signature]] = {}
         self._globs: Dict[str, List[str]] = {}
         self._missing: List[str] = []  # sourced but absent (osource): must stay absent
         self._walked = False
         self._stored: Optional[dict] = None  # the cache section, when this tree's is kept
-        self._parsed: set = set()
-        self._memo: Dict[Tuple[str, str], Tri] = {}
+        self._parsed: Dict[str, kconfig_parse.Parsed] = {}
+        self._memo: Dict[Tuple[str, str], Pair] = {}
+        self._inherited: Dict[Tuple[int, str], Pair] = {}
+        self._depth = 0
+
+    # -- finding the files -----------------------------------------------------------------
 
     def _load(self) -> Dict[str, List[int]]:
-        """Read the Kconfig files once and note which files define which symbols.
+        """Read the Kconfig files once and note which files define and select which symbols.
 
         The files are found the way kconfig finds them, by following ``source`` from the
-        top-level Kconfig (``$(SRCARCH)`` as x86 and arm64), which is much cheaper than
-        walking the tree; a tree without a top-level Kconfig is walked instead. Files are
-        parsed only when one of their symbols is asked about.
+        top-level Kconfig once per ``SRCARCH`` (every folder of arch/ with a Kconfig), which
+        is much cheaper than walking the tree; a tree without a top-level Kconfig is walked
+        instead (every file then counts for every arch). Files are parsed only when one of
+        their symbols is asked about.
         """
         if self._where is None:
             if not self._overlays and self._cached():
@@ -103,43 +117,57 @@ class Kconfig:
         """``_from_cache``, and a clean slate when the stored data is not of its shape."""
         try:
             return self._from_cache()
-        except (TypeError, ValueError, IndexError, AttributeError):
+        except (TypeError, ValueError, IndexError, AttributeError, KeyError):
             self._reset()
             return False
 
     def _from_cache(self) -> bool:
-        """Take the file list, the symbol map and the files parsed so far from the last
+        """Take the file lists, the symbol maps and the files parsed so far from the last
         run's cache, when no Kconfig file changed (or appeared where ``osource`` looks)."""
         stored = self.cache.section("kconfig") if self.cache else {}
-        files, where, globs = stored.get("files"), stored.get("where"), stored.get("globs")
-        missing, parsed = stored.get("missing"), stored.get("parsed")
-        if not all(isinstance(v, t) for v, t in ((files, list), (where, dict), (globs, dict), (missing, list), (parsed, dict))):
+        shapes = {"files": list, "where": dict, "selects": dict, "globs": dict, "missing": list,
+                  "parsed": dict, "arches": list, "parents": list, "undecided": dict}
+        if not all(isinstance(stored.get(k), t) for k, t in shapes.items()):
             return False
         base = str(self.root) + os.sep
-        for rel, sig in files:
+        for rel, sig in stored["files"]:
             if signature(base + rel) != sig:
                 return False
-        if any(os.path.lexists(base + rel) for rel in missing):
+        if any(os.path.lexists(base + rel) for rel in stored["missing"]):
             return False
-        for pattern, found in globs.items():
+        for pattern, found in stored["globs"].items():
             if self._glob(pattern) != found:
                 return False
-        self._files = [rel for rel, _sig in files]
-        self._where = where
+        files = [rel for rel, _sig in stored["files"]]
+        if not (len(stored["arches"]) == len(stored["parents"]) == len(files)):
+            return False
+        parsed = {rel: kconfig_parse.Parsed(entries, {int(k): v for k, v in sites})
+                  for rel, (entries, sites) in stored["parsed"].items()}
+        for found in parsed.values():
+            for entry in found.entries:
+                if not (isinstance(entry, list) and len(entry) == 8 and isinstance(entry[0], str)):
+                    return False
+        self._files = files
+        self._index = {rel: i for i, rel in enumerate(files)}
+        self._where, self._selects = stored["where"], stored["selects"]
+        self._arches, self._parents = stored["arches"], stored["parents"]
+        self._undecided = stored["undecided"]
+        self._parsed = parsed
         self._stored = stored
-        for rel, entries in parsed.items():
-            self._parsed.add(rel)
-            self._add_entries(rel, entries)
         return True
 
     def _store_where(self) -> None:
         if self.cache is None or self._walked or None in self._signatures.values():
             return  # a walk finds new files no signature tells of; a file too fresh to trust
         self._stored = {
-            "files": [[rel, sig] for rel, sig in self._signatures.items()],
+            "files": [[rel, self._signatures[rel]] for rel in self._files],
             "globs": self._globs,
             "missing": sorted(set(self._missing)),
             "where": self._where,
+            "selects": self._selects,
+            "arches": self._arches,
+            "parents": self._parents,
+            "undecided": self._undecided,
             "parsed": {},
         }
         self.cache.store("kconfig", self._stored)
@@ -162,9 +190,10 @@ class Kconfig:
                 self._texts[rel] = ""
         return self._texts[rel]
 
-    def _add(self, rel: str) -> Optional[str]:
-        if rel in self._signatures:
-            return None
+    def _add(self, rel: str) -> Optional[int]:
+        """Read a Kconfig file the first time it is reached: its index, None when absent."""
+        if rel in self._index:
+            return self._index[rel]
         path = str(self.root / rel)
         sig = signature(path)  # before reading: a later change must not match it
         try:
@@ -178,36 +207,78 @@ class Kconfig:
         except OSError:
             self._missing.append(rel)
             return None
+        at = len(self._files)
         self._signatures[rel] = sig
         self._texts[rel] = text
         self._files.append(rel)
-        at = len(self._files) - 1
-        for _lead, name in _keyword_lines(text, _CONFIG_DEF, _CONFIG_LEAD):
+        self._index[rel] = at
+        self._arches.append([])
+        self._parents.append([])
+        for _lead, name, _at in _keyword_lines(text, _CONFIG_DEF, _CONFIG_LEAD):
             self._where.setdefault(name, []).append(at)
-        return text
+        for _lead, name, _at in _keyword_lines(text, _SELECT, ("",)):
+            files = self._selects.setdefault(name, [])
+            if not files or files[-1] != at:
+                files.append(at)
+        self._sources.append(
+            [[text.count("\n", 0, off) + 1, lead, target] for lead, target, off in _keyword_lines(text, _SOURCE, _SOURCE_LEAD)]
+        )
+        return at
 
     def _glob(self, pattern: str) -> List[str]:
         return sorted(p.relative_to(self.root).as_posix() for p in self.root.glob(pattern))
 
+    def _srcarches(self) -> List[str]:
+        try:
+            return sorted(d.name for d in (self.root / "arch").iterdir() if (d / "Kconfig").is_file())
+        except OSError:
+            return []
+
     def _follow_sources(self, top: str) -> None:
-        queue = [top]
-        while queue:
-            rel = queue.pop()
-            text = self._add(rel)
-            if text is None:
-                continue
-            for lead, target in _keyword_lines(text, _SOURCE, _SOURCE_LEAD):
-                if lead.endswith("r"):  # rsource, orsource: relative to this file
-                    target = f"{rel.rpartition('/')[0]}/{target}".lstrip("/")
-                for arch in ("x86", "arm64"):
-                    expanded = target.replace("$(SRCARCH)", arch).replace("$(HEADER_ARCH)", arch)
-                    if "$(" in expanded or ".." in expanded.split("/"):
-                        continue
-                    if "*" in expanded or "?" in expanded:
-                        self._globs[expanded] = self._glob(expanded)
-                        queue += self._globs[expanded]
-                    else:
-                        queue.append(expanded)
+        """Follow ``source`` from ``top`` once per SRCARCH, noting for each file the arches
+        that reach it and the lines that source it."""
+        srcarches = self._srcarches() or ["x86", "arm64"]
+        for srcarch in srcarches:
+            label = arch_label(srcarch)
+            macros = {"$(SRCARCH)": srcarch, "$(HEADER_ARCH)": "x86" if srcarch == "um" else srcarch}
+            start = self._add(top)
+            seen = set()
+            queue = [start] if start is not None else []
+            while queue:
+                at = queue.pop()
+                if at in seen:
+                    continue
+                seen.add(at)
+                if label not in self._arches[at]:
+                    self._arches[at].append(label)
+                rel = self._files[at]
+                for line, lead, target in self._sources[at]:
+                    for child in self._targets(rel, line, lead, target, macros, label):
+                        if [at, line] not in self._parents[child]:
+                            self._parents[child].append([at, line])
+                        queue.append(child)
+
+    def _targets(self, rel: str, line: int, lead: str, target: str, macros: Dict[str, str], label: str) -> List[int]:
+        """The files one ``source`` line reaches for one SRCARCH (globs expanded)."""
+        if lead.endswith("r"):  # rsource, orsource: relative to this file
+            target = f"{rel.rpartition('/')[0]}/{target}".lstrip("/")
+        for macro, value in macros.items():
+            target = target.replace(macro, value)
+        undecided = self._undecided.setdefault(label, [])
+        if "$(" in target or ".." in target.split("/"):
+            note = f"{rel}:{line}: source \"{target}\""
+            if note not in undecided:
+                undecided.append(note)
+            return []
+        names = [target]
+        if "*" in target or "?" in target:
+            self._globs[target] = names = self._glob(target)
+        found = [at for at in (self._add(name) for name in names) if at is not None]
+        if not found and lead.startswith("o"):
+            note = f"{rel}:{line}: osource \"{target}\" (absent)"
+            if note not in undecided:
+                undecided.append(note)
+        return found
 
     def _walk_all(self) -> None:
         for dirpath, dirnames, filenames in os.walk(self.root):
@@ -215,192 +286,146 @@ class Kconfig:
                 dirnames[:] = [d for d in dirnames if d not in (".git", "tools", "Documentation", "scripts")]
             for fn in filenames:
                 if fn.startswith("Kconfig"):
-                    self._add((Path(dirpath) / fn).relative_to(self.root).as_posix())
+                    at = self._add((Path(dirpath) / fn).relative_to(self.root).as_posix())
+                    if at is not None:
+                        self._arches[at] = self._walk_arches(self._files[at])
 
-    def _symbol(self, name: str) -> Optional[_Symbol]:
+    @staticmethod
+    def _walk_arches(rel: str) -> List[str]:
+        parts = rel.split("/")
+        if parts[0] == "arch" and len(parts) > 2:
+            return [arch_label(parts[1])]
+        return list(ARCHES)
+
+    # -- reading entries -------------------------------------------------------------------
+
+    def _parse(self, rel: str, text: str) -> kconfig_parse.Parsed:
+        """One file's entries and source sites."""
+        return kconfig_parse.parse(text)
+
+    def _parsed_file(self, at: int) -> kconfig_parse.Parsed:
+        rel = self._files[at]
+        if rel not in self._parsed:
+            self._parsed[rel] = found = self._parse(rel, self._text(rel))
+            if self._stored is not None and self.cache is not None:
+                self._stored["parsed"][rel] = [found.entries, [[k, v] for k, v in found.sites.items()]]
+                self.cache.store("kconfig", self._stored)
+        return self._parsed[rel]
+
+    def _definitions(self, name: str, arch: str) -> List[Tuple[int, kconfig_parse.Entry]]:
+        out = []
         for at in self._load().get(name, ()):
-            rel = self._files[at]
-            if rel not in self._parsed:
-                self._parsed.add(rel)
-                entries = self._parse(rel, self._text(rel))
-                self._add_entries(rel, entries)
-                if self._stored is not None and self.cache is not None:
-                    self._stored["parsed"][rel] = entries
-                    self.cache.store("kconfig", self._stored)
-        return self._symbols.get(name)
+            if arch in self._arches[at]:
+                out += [(at, e) for e in self._parsed_file(at).entries if e[0] == name]
+        return out
 
-    def _add_entries(self, rel: str, entries: List[list]) -> None:
-        for name, expr, determinate, arch_dir, lineno in entries:
-            sym = self._symbols.setdefault(name, _Symbol())
-            sym.definitions.append((expr, determinate, arch_dir))
-            sym.locations.append(f"{rel}:{lineno}")
+    def _selectors(self, name: str, arch: str) -> List[Tuple[str, str]]:
+        """(selecting symbol, condition) of every ``select name`` reachable on ``arch``."""
+        self._load()
+        out = []
+        for at in self._selects.get(name, ()):
+            if arch in self._arches[at]:
+                for entry in self._parsed_file(at).entries:
+                    out += [(entry[0], cond) for target, cond in entry[6] if target == name]
+        return out
 
-    def _parse(self, rel: str, text: str) -> List[list]:
-        """Every ``config`` entry of one file: [name, condition, determinate, arch dir, line]."""
-        entries: List[list] = []
-        arch_dir = None
-        if rel.startswith("arch/"):
-            arch_dir = next((a for a in ("x86", "arm64") if rel.startswith(f"arch/{a}/")), "other")
-        lines = text.replace("\\\n", " ").split("\n")
-        blocks: List[Tuple[str, str]] = []  # ("if"/"menu", expr)
-        menu_deps: List[List[str]] = []
-        current: Optional[Tuple[str, List[str], List[str], bool, int]] = None
-        help_indent: Optional[int] = None
+    # -- judging ---------------------------------------------------------------------------
 
-        def finish() -> None:
-            nonlocal current
-            if current is None:
-                return
-            name, deps, defaults, has_prompt, lineno = current
-            parts = [e for kind, e in blocks if e] + [d for m in menu_deps for d in m] + deps
-            # Without a prompt, a def_bool's expression is the value; `def_bool n` is only
-            # ever turned on by `select`, which hvlint does not follow: unknown.
-            defaults = [d for d in defaults if d.strip() != "n"]
-            determinate = not has_prompt and bool(defaults)
-            if determinate:
-                parts.append("(" + ") || (".join(defaults) + ")")
-            expr = " && ".join(f"({p})" for p in parts) if parts else "y"
-            entries.append([name, expr, determinate, arch_dir, lineno])
-            current = None
-
-        for lineno, raw in enumerate(lines, 1):
-            line = raw.split("#", 1)[0].rstrip() if '"' not in raw else raw.rstrip()
-            stripped = line.strip()
-            indent = len(raw) - len(raw.lstrip())
-            if help_indent is not None:
-                if not stripped or indent > help_indent:
-                    continue
-                help_indent = None
-            if not stripped:
-                continue
-            word, _, rest = stripped.partition(" ")
-            rest = rest.strip()
-            if word in ("config", "menuconfig"):
-                finish()
-                current = (rest, [], [], False, lineno)
-            elif word in ("help", "---help---"):
-                help_indent = indent
-            elif word == "if":
-                finish()
-                blocks.append(("if", rest))
-            elif word == "endif":
-                finish()
-                if blocks:
-                    blocks.pop()
-            elif word == "menu":
-                finish()
-                menu_deps.append([])
-                current = None
-            elif word == "endmenu":
-                finish()
-                if menu_deps:
-                    menu_deps.pop()
-            elif word in ("choice", "endchoice", "comment", "source", "rsource", "osource", "mainmenu"):
-                finish()
-            elif word == "depends" and rest.startswith("on"):
-                expr = rest[2:].strip()
-                if current is not None:
-                    current[1].append(expr)
-                elif menu_deps:
-                    menu_deps[-1].append(expr)
-            elif current is not None and word in ("def_bool", "def_tristate"):
-                current[2].append(rest.split(" if ")[0])
-            elif current is not None and word in ("bool", "tristate") and rest:
-                current = (current[0], current[1], current[2], True, current[4])
-            elif current is not None and word == "prompt":
-                current = (current[0], current[1], current[2], True, current[4])
-        finish()
-        return entries
-
-    def value(self, name: str, arch: str, depth: int = 0) -> Tri:
-        """Can ``name`` be enabled when building ``arch``? True/False/None (unknown)."""
+    def state(self, name: str, arch: str) -> Pair:
+        """(can ``name`` be on, can it be off) in some configuration of ``arch``."""
         for a, names in self.arch_symbols.items():
             if name in names:
-                return a == arch
-        if name in _NEVER:
-            return False
+                if a != arch:
+                    return OFF
+                return ON if name == names[0] else FREE  # X86 always; X86_64 or X86_32
+        if name in _NEVER or name == "n":
+            return OFF
         if name in ("y", "m"):
-            return True
-        if name == "n":
-            return False
+            return ON
         key = (name, arch)
         if key in self._memo:
             return self._memo[key]
-        if depth > 40:
-            return None
-        self._memo[key] = None  # cycle guard
-        sym = self._symbol(name)
-        if sym is None:
-            result: Tri = None
-        else:
-            result = False
-            for expr, determinate, arch_dir in sym.definitions:
-                met = self.evaluate(expr, arch, depth + 1)
-                if arch_dir is not None:  # defined in arch/<arch>/: exists only there
-                    met = tri_and(met, arch_dir == arch)
-                if met is True and not determinate:
-                    met = None  # a prompt: the user may say no
-                result = tri_or(result, met)
+        if self._depth > _MAX_DEPTH:
+            return UNKNOWN
+        self._memo[key] = UNKNOWN  # cycle guard
+        self._depth += 1
+        try:
+            result = self._judge(name, arch)
+        finally:
+            self._depth -= 1
         self._memo[key] = result
         return result
 
-    def evaluate(self, expr: str, arch: str, depth: int = 0) -> Tri:
-        """Evaluate a Kconfig expression for ``arch``."""
-        tokens = [m.group(1) or m.group(2) or "str" for m in _KTOKEN.finditer(expr)]
-        pos = 0
+    def _judge(self, name: str, arch: str) -> Pair:
+        definitions = self._definitions(name, arch)
+        selected: Pair = OFF
+        for selector, cond in self._selectors(name, arch):
+            selected = p_or(selected, p_and(self.state(selector, arch), self.evaluate(cond, arch)))
+        if not definitions:
+            # Not defined for this arch: n, unless a source hvlint could not follow may define it.
+            return UNKNOWN if self._undecided.get(arch) else OFF
+        on: Tri = False
+        off: Tri = True
+        for at, entry in definitions:
+            _name, _line, kind, prompts, deps, defaults, _selects, choice_size = entry
+            if kind not in ("", "bool", "tristate"):
+                return UNKNOWN  # an int, hex or string symbol is not on or off
+            dep = self._inherited_at(at, arch)
+            for d in deps:
+                dep = p_and(dep, self.evaluate(d, arch))
+            shown = OFF
+            for cond in prompts:
+                shown = p_or(shown, self.evaluate(cond, arch))
+            shown = p_and(dep, shown)
+            by_default = OFF
+            for value, cond in defaults:
+                by_default = p_or(by_default, p_and(self.evaluate(cond, arch), self.evaluate(value, arch)))
+            by_default = p_and(dep, by_default)
+            on = tri_or(on, tri_or(shown[0], by_default[0]))
+            # Off when the user may say n (a prompt shown), no default turns it on, or, in a
+            # choice of several, another member is chosen.
+            may_be_off = tri_or(shown[0], by_default[1])
+            if choice_size > 1:
+                may_be_off = tri_or(may_be_off, dep[0])
+            off = tri_and(off, tri_or(dep[1], may_be_off))
+        return tri_or(on, selected[0]), tri_and(off, selected[1])
 
-        def primary() -> Tri:
-            nonlocal pos
-            if pos >= len(tokens):
-                return None
-            tok = tokens[pos]
-            pos += 1
-            if tok == "!":
-                return tri_not(primary())
-            if tok == "(":
-                val = disjunction()
-                if pos < len(tokens) and tokens[pos] == ")":
-                    pos += 1
-                return val
-            val = self.value(tok, arch, depth) if tok not in ("str",) else None
-            if pos < len(tokens) and tokens[pos] in ("=", "!="):
-                op = tokens[pos]
-                rhs = tokens[pos + 1] if pos + 1 < len(tokens) else ""
-                pos += 2
-                if rhs == "n":
-                    return tri_not(val) if op == "=" else val
-                if rhs in ("y", "m"):
-                    return val if op == "=" else None
-                return None
-            return val
+    def _inherited_at(self, at: int, arch: str) -> Pair:
+        """The conditions around the ``source`` lines that bring file ``at`` in on ``arch``."""
+        key = (at, arch)
+        if key in self._inherited:
+            return self._inherited[key]
+        self._inherited[key] = UNKNOWN  # cycle guard
+        parents = [(p, line) for p, line in self._parents[at] if arch in self._arches[p]]
+        result: Pair = ON if not parents else OFF
+        for parent, line in parents:
+            here = self._inherited_at(parent, arch)
+            for cond in self._parsed_file(parent).sites.get(line, ()):
+                here = p_and(here, self.evaluate(cond, arch))
+            result = p_or(result, here)
+        self._inherited[key] = result
+        return result
 
-        def conjunction() -> Tri:
-            nonlocal pos
-            val = primary()
-            while pos < len(tokens) and tokens[pos] == "&&":
-                pos += 1
-                val = tri_and(val, primary())
-            return val
+    def evaluate(self, expr: str, arch: str) -> Pair:
+        """Judge a Kconfig expression on ``arch``."""
+        return evaluate(expr, lambda name: self.state(name, arch))
 
-        def disjunction() -> Tri:
-            nonlocal pos
-            val = conjunction()
-            while pos < len(tokens) and tokens[pos] == "||":
-                pos += 1
-                val = tri_or(val, conjunction())
-            return val
-
-        return disjunction()
-
-    def only_arch(self, name: str) -> Optional[str]:
-        """The one arch ``name`` can be enabled on, or None."""
-        possible = [a for a in ARCHES if self.value(name, a) is not False]
-        return possible[0] if len(possible) == 1 else None
+    def possible(self, name: str, arch: str) -> Tri:
+        """Can ``name`` be enabled when building ``arch``? True/False/None (unknown)."""
+        return self.state(name, arch)[0]
 
     def where(self, name: str) -> str:
         """Where a symbol is defined, for messages."""
-        sym = self._symbol(name)
-        return sym.locations[0] if sym and sym.locations else "?"
+        for at in self._load().get(name, ()):
+            for entry in self._parsed_file(at).entries:
+                if entry[0] == name:
+                    return f"{self._files[at]}:{entry[1]}"
+        return "?"
+
+    def undecided(self, arch: str) -> List[str]:
+        """The ``source`` lines hvlint could not follow for ``arch`` (``$(...)``, absent osource)."""
+        self._load()
+        return list(self._undecided.get(arch, ()))
 
 
 class BuildClasses:
@@ -409,9 +434,17 @@ class BuildClasses:
     def __init__(self, root: Path, kconfig: Kconfig) -> None:
         self.root = root
         self.kconfig = kconfig
-        self._makefiles: Dict[str, List[Tuple[str, str, int]]] = {}
-        self._cache: Dict[str, Optional[Tuple[str, str]]] = {}
         self._overlays: Dict[str, Optional[str]] = {}
+        self.kbuild = Kbuild(self._read)
+        self._cache: Dict[str, Tuple[Optional[Tuple[str, str]], Optional[str]]] = {}
+
+    def _read(self, rel: str) -> Optional[str]:
+        if rel in self._overlays:
+            return self._overlays[rel]
+        try:
+            return (self.root / rel).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return None
 
     def set_overlay(self, relpath: str, text: Optional[str]) -> None:
         """Use ``text`` for a Makefile, Kbuild or Kconfig file instead of the disk (None:
@@ -421,75 +454,73 @@ class BuildClasses:
             self.kconfig.set_overlay(relpath, text)
         else:
             self._overlays[relpath] = text
-            self._makefiles.pop(relpath.rpartition("/")[0], None)
+            self.kbuild.forget(relpath.rpartition("/")[0])
         self._cache.clear()
 
     def arch_of(self, relpath: str) -> Optional[Tuple[str, str]]:
         """(arch, reason) when ``relpath`` is only built for one arch, else None."""
+        return self._decide(relpath)[0]
+
+    def note(self, relpath: str) -> Optional[str]:
+        """Why Kconfig could not class ``relpath`` (None when it could, or no rule builds it)."""
+        return self._decide(relpath)[1]
+
+    def possible(self, alternatives: List[Alternative], arch: str) -> Tri:
+        """Whether some configuration of ``arch`` builds by one of ``alternatives``."""
+        result: Tri = False
+        for alt in alternatives:
+            met: Tri = True
+            for expr, _where in alt:
+                met = tri_and(met, self.kconfig.evaluate(expr, arch)[0])
+            result = tri_or(result, met)
+        return result
+
+    def _decide(self, relpath: str) -> Tuple[Optional[Tuple[str, str]], Optional[str]]:
         if relpath not in self._cache:
-            self._cache[relpath] = self._arch_of(relpath)
+            self._cache[relpath] = self._classify(relpath)
         return self._cache[relpath]
 
-    def _arch_of(self, relpath: str) -> Optional[Tuple[str, str]]:
-        directory, _, filename = relpath.rpartition("/")
-        stem, dot, ext = filename.rpartition(".")
-        gates: List[Tuple[str, str]] = []  # (symbol, where)
-        if dot and ext == "c":
-            gates += self._object_gates(directory, stem + ".o", 0)
-        gates += self._dir_gates(directory)
-        for sym, where in gates:
-            arch = self.kconfig.only_arch(sym)
-            if arch:
-                return arch, (
-                    f"built only for {arch}: {where} uses CONFIG_{sym}, "
-                    f"which {self.kconfig.where(sym)} makes {arch}-only"
-                )
+    def _classify(self, relpath: str) -> Tuple[Optional[Tuple[str, str]], Optional[str]]:
+        alternatives = self.kbuild.file_alternatives(relpath)
+        if not alternatives:
+            return None, None
+        possible = {a: self.possible(alternatives, a) for a in ARCHES}
+        if all(p is False for p in possible.values()):
+            rules = ", ".join(alt[0][1] for alt in alternatives)
+            return None, f"no configuration of x86 or arm64 builds it ({rules}): classed by its path"
+        for arch in ("x86", "arm64"):
+            if all(p is False for a, p in possible.items() if a != arch):
+                return (arch, self._reason(arch, alternatives)), None
+        open_arches = [a for a in ("x86", "arm64") if possible[a] is None]
+        if open_arches:
+            terms = sorted({f"{where} ({self._spell(expr)})" for alt in alternatives for expr, where in alt
+                            if self.kconfig.evaluate(expr, open_arches[0])[0] is None})
+            return None, (f"Kconfig cannot tell whether it is built for {' or '.join(open_arches)} "
+                          f"({'; '.join(terms) or 'unknown'}): classed by its path")
+        return None, None
+
+    def _reason(self, arch: str, alternatives: List[Alternative]) -> str:
+        """Why every alternative is impossible on the arches other than ``arch``."""
+        other = "arm64" if arch == "x86" else "x86"
+        why = []
+        for alt in alternatives:
+            for expr, where in alt:
+                if self.kconfig.evaluate(expr, other)[0] is False:
+                    sym = self._decisive(expr, other)
+                    site = f", which {self.kconfig.where(sym)} makes impossible on {other}" if sym else ""
+                    why.append(f"{where} uses {self._spell(expr)}{site}")
+                    break
+        unique = list(dict.fromkeys(why))
+        return f"built only for {arch}: " + "; ".join(unique)
+
+    def _decisive(self, expr: str, arch: str) -> Optional[str]:
+        """The first symbol of ``expr`` that cannot be on for ``arch``."""
+        for name in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", expr):
+            if self.kconfig.possible(name, arch) is False:
+                return name
         return None
 
-    def _rules(self, directory: str) -> List[Tuple[str, str, int]]:
-        if directory not in self._makefiles:
-            rules: List[Tuple[str, str, int]] = []
-            for name in ("Makefile", "Kbuild"):
-                rel = f"{directory}/{name}" if directory else name
-                try:
-                    if rel in self._overlays:
-                        text = self._overlays[rel]
-                        if text is None:
-                            continue
-                    else:
-                        text = (self.root / rel).read_text(encoding="utf-8", errors="replace")
-                except OSError:
-                    continue
-                logical = text.replace("\\\n", " ").split("\n")
-                for lineno, line in enumerate(logical, 1):
-                    m = _OBJ_LINE.match(line.strip())
-                    if m:
-                        rules.append((f"{m.group(1)}-{m.group(2)}", m.group(3), lineno))
-            self._makefiles[directory] = rules
-        return self._makefiles[directory]
-
-    def _object_gates(self, directory: str, obj: str, depth: int) -> List[Tuple[str, str]]:
-        if depth > 4:
-            return []
-        gates = []
-        makefile = f"{directory}/Makefile" if directory else "Makefile"
-        for lhs, rhs, lineno in self._rules(directory):
-            if obj not in rhs.split():
-                continue
-            target, _, cond = lhs.partition("-")
-            syms = _CONFIG_REF.findall(cond)
-            gates += [(s, f"{makefile}:{lineno}") for s in syms]
-            if target not in ("obj", "lib"):  # part of a composite object: foo-y := bar.o
-                gates += self._object_gates(directory, f"{target}.o", depth + 1)
-        return gates
-
-    def _dir_gates(self, directory: str) -> List[Tuple[str, str]]:
-        gates = []
-        while directory:
-            parent, _, name = directory.rpartition("/")
-            makefile = f"{parent}/Makefile" if parent else "Makefile"
-            for lhs, rhs, lineno in self._rules(parent):
-                if f"{name}/" in rhs.split():
-                    gates += [(s, f"{makefile}:{lineno}") for s in _CONFIG_REF.findall(lhs)]
-            directory = parent
-        return gates
+    @staticmethod
+    def _spell(expr: str) -> str:
+        """``MSHV_ROOT`` as CONFIG_MSHV_ROOT; a longer condition as written."""
+        return f"CONFIG_{expr}" if re.fullmatch(r"[A-Za-z0-9_]+", expr) else f"`{expr}`"
