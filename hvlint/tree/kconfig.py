@@ -21,7 +21,7 @@ from hvlint.c.tristate import ARCHES, Tri, tri_and, tri_or
 from hvlint.tree import kconfig_parse
 from hvlint.tree.cache import Signature, TreeCache, signature
 from hvlint.tree.kbuild import Alternative, Kbuild
-from hvlint.tree.kconfig_expr import FREE, OFF, ON, UNKNOWN, Pair, evaluate, p_and, p_or
+from hvlint.tree.kconfig_expr import FREE, OFF, ON, UNKNOWN, Pair, evaluate, evaluate_all, p_and, p_or
 
 # Keyword first, so re finds it by substring search (a leading ^[ \t]* costs 10x on the
 # tree's 5 MB of Kconfig); what stands before it on its line is checked after a match.
@@ -319,6 +319,10 @@ class Kconfig:
                 out += [(at, e) for e in self._parsed_file(at).entries if e[0] == name]
         return out
 
+    def entries(self, name: str, arch: str) -> List[kconfig_parse.Entry]:
+        """The entries (see kconfig_parse) that define ``name`` in the Kconfig of ``arch``."""
+        return [entry for _at, entry in self._definitions(name, arch)]
+
     def _selectors(self, name: str, arch: str) -> List[Tuple[str, str]]:
         """(selecting symbol, condition) of every ``select name`` reachable on ``arch``."""
         self._load()
@@ -370,9 +374,7 @@ class Kconfig:
             _name, _line, kind, prompts, deps, defaults, _selects, choice_size = entry
             if kind not in ("", "bool", "tristate"):
                 return UNKNOWN  # an int, hex or string symbol is not on or off
-            dep = self._inherited_at(at, arch)
-            for d in deps:
-                dep = p_and(dep, self.evaluate(d, arch))
+            dep = p_and(self._inherited_at(at, arch), evaluate_all(deps, lambda n: self.state(n, arch)))
             shown = OFF
             for cond in prompts:
                 shown = p_or(shown, self.evaluate(cond, arch))

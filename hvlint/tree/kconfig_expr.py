@@ -10,7 +10,7 @@ Comparisons with strings or numbers, ``$(...)`` macros and anything unparsable a
 from __future__ import annotations
 
 import re
-from typing import Callable, List, Tuple
+from typing import Callable, Dict, List, Tuple
 
 from hvlint.c.tristate import Tri, tri_and, tri_or
 
@@ -133,3 +133,34 @@ def _compare(name: str, val: Pair, op: str, rhs: str, rval: Pair) -> Pair:
     else:  # = y or = m: on only if it can be on, and it may be the other of y/m
         equal = (False if val[0] is False else None, True if val[1] is True else None)
     return equal if op == "=" else p_not(equal)
+
+
+_NAME = re.compile(r"\b[A-Za-z_][A-Za-z0-9_]*\b")
+_SPLIT_LIMIT = 4
+
+
+def evaluate_all(exprs: List[str], symbol: Callable[[str], Pair]) -> Pair:
+    """The conjunction of ``exprs`` (an entry's ``depends on`` lines), with the symbols that
+    occur more than once taken case by case, so that ``depends on HYPERV`` with
+    ``depends on X86 if HYPERV`` needs X86 and ``A || !A`` is never off. At most four
+    symbols are split; any others are treated as independent."""
+    counts: Dict[str, int] = {}
+    for expr in exprs:
+        if "$(" in expr or '"' in expr:
+            continue
+        for name in _NAME.findall(expr):
+            counts[name] = counts.get(name, 0) + 1
+    shared = sorted(n for n, c in counts.items() if c > 1 and n not in ("y", "m", "n"))[:_SPLIT_LIMIT]
+    cases: List[Tuple[Dict[str, Pair], Tri]] = [({}, True)]
+    for name in shared:
+        on, off = symbol(name)
+        cases = [({**fixed, name: value}, tri_and(sure, half))
+                 for fixed, sure in cases for value, half in ((ON, on), (OFF, off)) if half is not False]
+    result: Pair = (False, False)
+    for fixed, sure in cases:
+        look = (lambda n, fixed=fixed: fixed[n] if n in fixed else symbol(n))
+        here: Pair = ON
+        for expr in exprs:
+            here = p_and(here, evaluate(expr, look))
+        result = (tri_or(result[0], tri_and(sure, here[0])), tri_or(result[1], tri_and(sure, here[1])))
+    return result
