@@ -35,7 +35,7 @@ import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 from hvlint.config import Settings
 from hvlint.c.tristate import Tri
@@ -203,48 +203,55 @@ def hints(kconfig: Kconfig, symbol: str, arch: str) -> Dict[str, str]:
     return fragment
 
 
-def kernel_answer(conf: KernelConf, symbol: str, hinted: Dict[str, str], randconfigs: int) -> Tuple[bool, str]:
+def kernel_answer(conf: KernelConf, symbol: str, hinted: Dict[str, str], randconfigs: int, thorough: bool) -> Tuple[bool, str]:
     """(possible, the run that showed it) for ``symbol`` on ``conf``'s arch, trying
-    ``hinted`` (see :func:`hints`) and a fragment that only requests the symbol."""
+    ``hinted`` (see :func:`hints`) and a fragment that only requests the symbol; a
+    ``thorough`` search also tries alldefconfig and allnoconfig with the hints."""
     plain = {symbol: "y", "COMPILE_TEST": "n"}
     tries: List[Tuple[str, Dict[str, str], int]] = [
         ("allmodconfig", plain, 0), ("allyesconfig", plain, 0),
         ("allmodconfig", hinted, 0), ("allyesconfig", hinted, 0),
-        ("alldefconfig", hinted, 0), ("allnoconfig", hinted, 0),
     ]
+    if thorough:
+        tries += [("alldefconfig", hinted, 0), ("allnoconfig", hinted, 0)]
     tries += [("randconfig", hinted if i % 2 == 0 else plain, 0x1000 + i) for i in range(randconfigs)]
     for mode, frag, seed in tries:
         if conf.run(mode, frag, seed).get(symbol, "n") != "n":
             label = mode + (" with hints" if frag is hinted else " requesting it")
             return True, label + (f" (KCONFIG_SEED={hex(seed)})" if mode == "randconfig" else "")
-    return False, f"never set in {len(tries) + 1} runs"
+    return False, f"never set in {len(tries) + 3} runs"
 
 
 # -- the table -----------------------------------------------------------------------------
 
 
-def ask_kernel(tree: Path, work: Path, kconfig: Kconfig, wanted: Dict[str, int], answers: Dict[str, Dict[str, list]],
-               store: Path, jobs: int) -> None:
+def ask_kernel(tree: Path, work: Path, kconfig: Kconfig, wanted: Dict[str, int], hyperv: Set[str],
+               answers: Dict[str, Dict[str, list]], store: Path, jobs: int) -> None:
     """Fill ``answers`` (symbol -> arch -> [possible, how]) for the symbols of ``wanted``
-    (symbol -> randconfig runs) the kernel was not asked about yet, saving as it goes."""
+    (symbol -> randconfig runs) the kernel was not asked about yet, saving as it goes.
+
+    One allmodconfig and one allyesconfig requesting every open symbol at once settle most
+    of the possible ones; each symbol left is then asked about on its own."""
     for arch in KERNEL_ARCHES:
         todo = sorted(s for s in wanted if arch not in answers.get(s, {}))
         if not todo:
             continue
         conf = KernelConf(tree, arch, work)
         conf.prepare()
-        baseline = conf.run("allmodconfig", {"COMPILE_TEST": "n"})
-        rest = []
-        for symbol in todo:
-            if baseline.get(symbol, "n") != "n":
-                answers.setdefault(symbol, {})[arch] = [True, "allmodconfig"]
-            else:
-                rest.append((symbol, hints(kconfig, symbol, arch)))  # hvlint is not thread-safe
+        everything = {**{s: "y" for s in todo}, "COMPILE_TEST": "n"}
+        for mode, frag in (("allmodconfig", {"COMPILE_TEST": "n"}), ("allmodconfig", everything), ("allyesconfig", everything)):
+            values = conf.run(mode, frag)
+            label = mode if len(frag) == 1 else f"{mode} requesting all open symbols"
+            for symbol in todo:
+                if arch not in answers.get(symbol, {}) and values.get(symbol, "n") != "n":
+                    answers.setdefault(symbol, {})[arch] = [True, label]
+        rest = [(s, hints(kconfig, s, arch)) for s in todo if arch not in answers.get(s, {})]  # hvlint is not thread-safe
         with ThreadPoolExecutor(max_workers=jobs) as pool:
-            futures = {pool.submit(kernel_answer, conf, s, h, wanted[s]): s for s, h in rest}
+            futures = {pool.submit(kernel_answer, conf, s, h, wanted[s], s in hyperv): s for s, h in rest}
             for future in as_completed(futures):
                 answers.setdefault(futures[future], {})[arch] = list(future.result())
                 store.write_text(json.dumps(answers, indent=1, sort_keys=True), encoding="utf-8")
+        store.write_text(json.dumps(answers, indent=1, sort_keys=True), encoding="utf-8")
 
 
 def judge(tree: Path, work: Path, randconfigs: Tuple[int, int], fresh: bool, jobs: int, out=sys.stdout) -> int:
@@ -261,7 +268,7 @@ def judge(tree: Path, work: Path, randconfigs: Tuple[int, int], fresh: bool, job
     if store.is_file() and not fresh:
         answers = json.loads(store.read_text(encoding="utf-8"))
     wanted = {s: randconfigs[0] if s in hyperv else randconfigs[1] for s in symbols}
-    ask_kernel(tree, work, kconfig, wanted, answers, store, jobs)
+    ask_kernel(tree, work, kconfig, wanted, hyperv, answers, store, jobs)
     disagreements = []
     width = max((len(s) for s in symbols), default=6)
     print(f"{'symbol':<{width}}  {'kernel':<12}  {'hvlint':<22}  files (* Hyper-V)", file=out)
@@ -293,8 +300,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                         help="where conf is built and answers are kept (default: %(default)s)")
     parser.add_argument("--randconfigs", type=int, default=24,
                         help="randconfig runs per arch for a symbol that gates Hyper-V files (default: 24)")
-    parser.add_argument("--other-randconfigs", type=int, default=6,
-                        help="randconfig runs per arch for any other symbol (default: 6)")
+    parser.add_argument("--other-randconfigs", type=int, default=2,
+                        help="randconfig runs per arch for any other symbol (default: 2)")
     parser.add_argument("--jobs", type=int, default=2, help="conf runs at once (default: 2)")
     parser.add_argument("--fresh", action="store_true", help="ask the kernel again instead of reusing kept answers")
     args = parser.parse_args(argv)

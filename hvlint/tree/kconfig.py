@@ -238,6 +238,7 @@ class Kconfig:
         """Follow ``source`` from ``top`` once per SRCARCH, noting for each file the arches
         that reach it and the lines that source it."""
         srcarches = self._srcarches() or ["x86", "arm64"]
+        same: Dict[Tuple[int, int], Tuple[List[int], Optional[str]]] = {}  # sources without arch macros
         for srcarch in srcarches:
             label = arch_label(srcarch)
             macros = {"$(SRCARCH)": srcarch, "$(HEADER_ARCH)": "x86" if srcarch == "um" else srcarch}
@@ -253,32 +254,34 @@ class Kconfig:
                     self._arches[at].append(label)
                 rel = self._files[at]
                 for line, lead, target in self._sources[at]:
-                    for child in self._targets(rel, line, lead, target, macros, label):
+                    key = (at, line)
+                    if "$(" in target or key not in same:
+                        same[key] = self._targets(rel, line, lead, target, macros)
+                    children, note = same[key]
+                    undecided = self._undecided.setdefault(label, [])
+                    if note and note not in undecided:
+                        undecided.append(note)
+                    for child in children:
                         if [at, line] not in self._parents[child]:
                             self._parents[child].append([at, line])
                         queue.append(child)
 
-    def _targets(self, rel: str, line: int, lead: str, target: str, macros: Dict[str, str], label: str) -> List[int]:
-        """The files one ``source`` line reaches for one SRCARCH (globs expanded)."""
+    def _targets(self, rel: str, line: int, lead: str, target: str, macros: Dict[str, str]) -> Tuple[List[int], Optional[str]]:
+        """The files one ``source`` line reaches for one SRCARCH (globs expanded), and a
+        note when hvlint cannot follow it (a macro it does not know, an absent osource)."""
         if lead.endswith("r"):  # rsource, orsource: relative to this file
             target = f"{rel.rpartition('/')[0]}/{target}".lstrip("/")
         for macro, value in macros.items():
             target = target.replace(macro, value)
-        undecided = self._undecided.setdefault(label, [])
         if "$(" in target or ".." in target.split("/"):
-            note = f"{rel}:{line}: source \"{target}\""
-            if note not in undecided:
-                undecided.append(note)
-            return []
+            return [], f'{rel}:{line}: {lead}source "{target}"'
         names = [target]
         if "*" in target or "?" in target:
             self._globs[target] = names = self._glob(target)
         found = [at for at in (self._add(name) for name in names) if at is not None]
         if not found and lead.startswith("o"):
-            note = f"{rel}:{line}: osource \"{target}\" (absent)"
-            if note not in undecided:
-                undecided.append(note)
-        return found
+            return [], f'{rel}:{line}: {lead}source "{target}" (absent)'
+        return found, None
 
     def _walk_all(self) -> None:
         for dirpath, dirnames, filenames in os.walk(self.root):

@@ -113,7 +113,7 @@ def parse(text: str) -> Parsed:
             if help_body is not None and indent >= help_body:
                 continue
             help_indent = help_body = None
-        line = _strip_comment(stripped)
+        line = _strip_comment(stripped) if "#" in stripped else stripped
         if not line:
             continue
         word, _, rest = line.partition(" ")
