@@ -373,3 +373,39 @@ def test_no_kconfig_means_no_build_class(tree) -> None:
 def test_kconfig_can_be_switched_off(tree) -> None:
     root = tree(BASE)
     assert Linter(Settings(use_kconfig=False), root).build_arch("drivers/clocksource/hyperv_timer.c") is None
+
+
+# -- the judge's side of it (tools/kconfig_judge.py; the kernel's side needs a kernel tree) --
+
+
+def _judge_module():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "tools" / "kconfig_judge.py"
+    spec = importlib.util.spec_from_file_location("kconfig_judge", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_judge_asks_hvlint_per_symbol_and_hints_at_dependencies(tree) -> None:
+    judge = _judge_module()
+    files = dict(BASE)
+    files["drivers/hv/mshv_vtl_main.c"] = "static int hv_vtl_setup(void)\n{\n\treturn 0;\n}\n"
+    files["drivers/hv/mshv_common.c"] = "int hv_call_get_vp_registers(void);\n"
+    files["drivers/hv/README.c"] = "/* mentions no Hyper-V name: not read */\n"
+    _arch, linter = classes(tree, files)
+    kconfig = linter.builds.kconfig
+    assert judge.describe(judge.hvlint_answer(kconfig, "MSHV_VTL")) == "x86 only"
+    assert judge.describe(judge.hvlint_answer(kconfig, "MSHV_ROOT")) == "both"
+    assert judge.describe({"x86": True, "arm64": None}) == "x86 yes, arm64 ?"
+    symbols = judge.gating_symbols(linter)
+    assert sorted(symbols["MSHV_VTL"]) == ["drivers/hv/mshv_common.c", "drivers/hv/mshv_vtl_main.c"]
+    assert symbols["HYPERV"] == symbols["MSHV_VTL"]  # drivers/Makefile: obj-$(CONFIG_HYPERV) += hv/
+    assert symbols["MSHV_ROOT"] == ["drivers/hv/mshv_common.c"]
+    assert judge.gates_hyperv(linter, symbols["MSHV_ROOT"])
+    fragment = judge.hints(kconfig, "MSHV_VTL", "x86")
+    assert fragment["MSHV_VTL"] == "y" and fragment["HYPERV_VTL_MODE"] == "y"
+    assert fragment["MTRR"] == "n" and fragment["EXPERT"] == "y"  # MTRR's prompt needs EXPERT
+    assert fragment["COMPILE_TEST"] == "n" and "X86_64" not in fragment

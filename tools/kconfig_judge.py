@@ -6,10 +6,14 @@ walk lints outside arch/, and the obj- rules of the Makefiles that build them: c
 objects, parent folders, ifdef blocks) is put to the kernel's own ``scripts/kconfig/conf``:
 can it be enabled on x86_64, and on arm64 (COMPILE_TEST off, since a compile test is no
 build for the arch)? A symbol counts as possible on an arch when some configuration conf
-writes has it set (y or m): the plain allmodconfig, or allmodconfig / allyesconfig /
-alldefconfig / allnoconfig / randconfig runs with a ``KCONFIG_ALLCONFIG`` fragment that
-requests it (and, as hints, what its ``depends on`` lines need; the kernel still decides).
-When no run finds it set, the kernel's answer is "not possible".
+writes has it set (y or m). The runs, stopping at the first that sets it: allmodconfig;
+allmodconfig and allyesconfig with a ``KCONFIG_ALLCONFIG`` fragment requesting every open
+symbol at once; then, per symbol, allmodconfig and allyesconfig with a fragment requesting
+only it and with one that also requests what its ``depends on`` lines plainly need (read by
+hvlint, only hints: conf still decides), alldefconfig and allnoconfig with the hints (for
+the symbols that gate Hyper-V files), and randconfig runs with either fragment
+(``KCONFIG_SEED`` fixed, so a run can be repeated). When no run sets it, the kernel's answer
+is "not possible": a search, so one more run could still find a configuration.
 
 Beside each answer stands hvlint's, from its own Kconfig module, and every difference is a
 disagreement. The script builds conf once per tree and arch with
