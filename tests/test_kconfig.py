@@ -409,3 +409,14 @@ def test_the_judge_asks_hvlint_per_symbol_and_hints_at_dependencies(tree) -> Non
     assert fragment["MSHV_VTL"] == "y" and fragment["HYPERV_VTL_MODE"] == "y"
     assert fragment["MTRR"] == "n" and fragment["EXPERT"] == "y"  # MTRR's prompt needs EXPERT
     assert fragment["COMPILE_TEST"] == "n" and "X86_64" not in fragment
+
+
+def test_a_tree_without_the_arch_kconfig_leaves_its_symbols_open(tree) -> None:
+    # A partial tree (only drivers/hv): X86_LOCAL_APIC is not "n", it is unread.
+    files = {k: v for k, v in BASE.items() if not k.startswith("arch/")}
+    arch, linter = classes(tree, files)
+    kconfig = linter.builds.kconfig
+    assert kconfig.possible("X86_LOCAL_APIC", "x86") is None
+    assert kconfig.possible("HYPERV", "arm64") is None
+    assert arch("drivers/clocksource/hyperv_timer.c") == "x86"  # && X86: never on arm64
+    assert arch("drivers/hv/hv.c") is None

@@ -88,6 +88,7 @@ class Kconfig:
         self._parsed: Dict[str, kconfig_parse.Parsed] = {}
         self._memo: Dict[Tuple[str, str], Pair] = {}
         self._inherited: Dict[Tuple[int, str], Pair] = {}
+        self._arches_read: Optional[set] = None
         self._depth = 0
 
     # -- finding the files -----------------------------------------------------------------
@@ -237,7 +238,7 @@ class Kconfig:
     def _follow_sources(self, top: str) -> None:
         """Follow ``source`` from ``top`` once per SRCARCH, noting for each file the arches
         that reach it and the lines that source it."""
-        srcarches = self._srcarches() or ["x86", "arm64"]
+        srcarches = self._srcarches() or list(ARCHES)  # no arch Kconfig: one pass per arch hvlint knows
         same: Dict[Tuple[int, int], Tuple[List[int], Optional[str]]] = {}  # sources without arch macros
         for srcarch in srcarches:
             label = arch_label(srcarch)
@@ -369,8 +370,9 @@ class Kconfig:
         for selector, cond in self._selectors(name, arch):
             selected = p_or(selected, p_and(self.state(selector, arch), self.evaluate(cond, arch)))
         if not definitions:
-            # Not defined for this arch: n, unless a source hvlint could not follow may define it.
-            return UNKNOWN if self._undecided.get(arch) else OFF
+            # Not defined for this arch: n, unless a source hvlint could not follow may
+            # define it, or the tree's Kconfig never reaches this arch's own Kconfig.
+            return UNKNOWN if self._undecided.get(arch) or not self._arch_read(arch) else OFF
         on: Tri = False
         off: Tri = True
         for at, entry in definitions:
@@ -394,6 +396,16 @@ class Kconfig:
                 may_be_off = tri_or(may_be_off, dep[0])
             off = tri_and(off, tri_or(dep[1], may_be_off))
         return tri_or(on, selected[0]), tri_and(off, selected[1])
+
+    def _arch_read(self, arch: str) -> bool:
+        """Whether the Kconfig of ``arch`` (``arch/<srcarch>/Kconfig``) is among the files read."""
+        if self._arches_read is None:
+            self._arches_read = set()
+            for rel, at in self._index.items():
+                parts = rel.split("/")
+                if len(parts) == 3 and parts[0] == "arch" and parts[2] == "Kconfig":
+                    self._arches_read.update(a for a in self._arches[at] if a == arch_label(parts[1]))
+        return arch in self._arches_read
 
     def _inherited_at(self, at: int, arch: str) -> Pair:
         """The conditions around the ``source`` lines that bring file ``at`` in on ``arch``."""
@@ -498,7 +510,7 @@ class BuildClasses:
                 return (arch, self._reason(arch, alternatives)), None
         open_arches = [a for a in ("x86", "arm64") if possible[a] is None]
         if open_arches:
-            terms = sorted({f"{where} ({self._spell(expr)})" for alt in alternatives for expr, where in alt
+            terms = sorted({where if expr == "$" else f"{where}: {self._spell(expr)}" for alt in alternatives for expr, where in alt
                             if self.kconfig.evaluate(expr, open_arches[0])[0] is None})
             return None, (f"Kconfig cannot tell whether it is built for {' or '.join(open_arches)} "
                           f"({'; '.join(terms) or 'unknown'}): classed by its path")
