@@ -258,13 +258,17 @@ def ask_kernel(tree: Path, work: Path, kconfig: Kconfig, wanted: Dict[str, int],
         store.write_text(json.dumps(answers, indent=1, sort_keys=True), encoding="utf-8")
 
 
-def judge(tree: Path, work: Path, randconfigs: Tuple[int, int], fresh: bool, jobs: int, out=sys.stdout) -> int:
-    """Print the table and the summary; the number of disagreements."""
+def judge(tree: Path, work: Path, randconfigs: Tuple[int, int], fresh: bool, jobs: int,
+          also: Sequence[str] = (), out=sys.stdout) -> int:
+    """Print the table and the summary; the number of disagreements. ``also``: more symbols
+    to judge (those the gating ones depend on, say), listed as gating no file."""
     linter = Linter(Settings(use_cache=False), tree)
     if linter.builds is None:
         raise JudgeError(f"{tree}: not a kernel tree")
     kconfig = linter.builds.kconfig
     symbols = gating_symbols(linter)
+    for name in also:
+        symbols.setdefault(name, [])
     hyperv = {s for s, files in symbols.items() if gates_hyperv(linter, files)}
     work.mkdir(parents=True, exist_ok=True)
     store = work / f"answers-{tree.name}.json"
@@ -275,7 +279,7 @@ def judge(tree: Path, work: Path, randconfigs: Tuple[int, int], fresh: bool, job
     ask_kernel(tree, work, kconfig, wanted, hyperv, answers, store, jobs)
     disagreements = []
     width = max((len(s) for s in symbols), default=6)
-    print(f"{'symbol':<{width}}  {'kernel':<12}  {'hvlint':<22}  files (* Hyper-V)", file=out)
+    print(f"{'symbol':<{width}}  {'kernel':<12}  {'hvlint':<22}  files (* arch-neutral Hyper-V code)", file=out)
     for symbol in sorted(symbols):
         kernel = {arch: bool(answers[symbol][arch][0]) for arch in KERNEL_ARCHES}
         ours = hvlint_answer(kconfig, symbol)
@@ -285,7 +289,7 @@ def judge(tree: Path, work: Path, randconfigs: Tuple[int, int], fresh: bool, job
         files = symbols[symbol]
         shown = ", ".join(files[:2]) + (f" (+{len(files) - 2})" if len(files) > 2 else "")
         star = "*" if symbol in hyperv else " "
-        print(f"{symbol:<{width}}  {describe(kernel):<12}  {describe(ours):<22} {star}{shown}{mark}", file=out)
+        print(f"{symbol:<{width}}  {describe(kernel):<12}  {describe(ours):<22}  {star} {shown}{mark}", file=out)
     for symbol, kernel, ours in disagreements:
         how = "; ".join(f"{a}: {answers[symbol][a][1]}" for a in KERNEL_ARCHES)
         print(f"disagreement: CONFIG_{symbol} ({kconfig.where(symbol)}): kernel {describe(kernel)} ({how}), "
@@ -307,6 +311,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--other-randconfigs", type=int, default=2,
                         help="randconfig runs per arch for any other symbol (default: 2)")
     parser.add_argument("--jobs", type=int, default=2, help="conf runs at once (default: 2)")
+    parser.add_argument("--also", default="", metavar="SYM,...",
+                        help="more symbols to judge, without CONFIG_ (for example what the gating ones depend on)")
     parser.add_argument("--fresh", action="store_true", help="ask the kernel again instead of reusing kept answers")
     args = parser.parse_args(argv)
     tree = args.tree.resolve()
@@ -314,7 +320,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print(f"kconfig_judge: error: {tree}: not a kernel tree (no Kconfig and arch/ at its top)", file=sys.stderr)
         return 2
     try:
-        found = judge(tree, args.work.resolve(), (args.randconfigs, args.other_randconfigs), args.fresh, args.jobs)
+        also = [name.strip().removeprefix("CONFIG_") for name in args.also.split(",") if name.strip()]
+        found = judge(tree, args.work.resolve(), (args.randconfigs, args.other_randconfigs), args.fresh, args.jobs, also)
         return 1 if found else 0
     except (JudgeError, OSError, ValueError) as exc:
         print(f"kconfig_judge: error: {exc}", file=sys.stderr)
