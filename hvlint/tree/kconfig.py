@@ -366,13 +366,13 @@ class Kconfig:
 
     def _judge(self, name: str, arch: str) -> Pair:
         definitions = self._definitions(name, arch)
-        selected: Pair = OFF
-        for selector, cond in self._selectors(name, arch):
-            selected = p_or(selected, p_and(self.state(selector, arch), self.evaluate(cond, arch)))
         if not definitions:
             # Not defined for this arch: n, unless a source hvlint could not follow may
             # define it, or the tree's Kconfig never reaches this arch's own Kconfig.
             return UNKNOWN if self._undecided.get(arch) or not self._arch_read(arch) else OFF
+        selected: Pair = OFF  # a select forces it on, whatever its own dependencies say
+        for selector, cond in self._selectors(name, arch):
+            selected = p_or(selected, p_and(self.state(selector, arch), self.evaluate(cond, arch)))
         on: Tri = False
         off: Tri = True
         for at, entry in definitions:
