@@ -420,3 +420,42 @@ def test_a_tree_without_the_arch_kconfig_leaves_its_symbols_open(tree) -> None:
     assert kconfig.possible("HYPERV", "arm64") is None
     assert arch("drivers/clocksource/hyperv_timer.c") == "x86"  # && X86: never on arm64
     assert arch("drivers/hv/hv.c") is None
+
+
+def test_kconfig_entries_of_the_wrong_shape_in_the_cache_are_read_again(tree, tmp_path_factory, monkeypatch) -> None:
+    import json
+    import os
+    import time
+
+    from hvlint.tree.cache import TreeCache
+
+    cache_dir = tmp_path_factory.mktemp("user") / "cache"
+    monkeypatch.setenv("HVLINT_CACHE_DIR", str(cache_dir))
+    root = tree(BASE)
+    past = time.time() - 60
+    for path in root.rglob("*"):
+        if path.is_file():
+            os.utime(path, (past, past))
+
+    def vtl_arch() -> Optional[str]:
+        linter = Linter(Settings(), root)
+        found = linter.build_arch("drivers/hv/mshv_vtl_main.c")
+        linter.save_cache()
+        return found[0] if found else None
+
+    assert vtl_arch() == "x86"
+    (cache_file,) = cache_dir.glob("tree-*.json")
+    damages = [
+        lambda k: k["parsed"]["drivers/hv/Kconfig"][0][0].__setitem__(3, "not a list of prompts"),
+        lambda k: k["parsed"]["drivers/hv/Kconfig"][0][0].__setitem__(4, [7]),
+        lambda k: k["where"].__setitem__("MSHV_VTL", [10 ** 6]),
+        lambda k: k["parents"].__setitem__(0, [["x", 1]]),
+    ]
+    for damage in damages:
+        key = json.loads(cache_file.read_bytes().partition(b"\n")[0])["key"]
+        stored = TreeCache(cache_file, key)
+        section = stored.section("kconfig")
+        damage(section)
+        stored.store("kconfig", section)
+        stored.save()
+        assert vtl_arch() == "x86"

@@ -140,14 +140,15 @@ class Kconfig:
             if self._glob(pattern) != found:
                 return False
         files = [rel for rel, _sig in stored["files"]]
-        if not (len(stored["arches"]) == len(stored["parents"]) == len(files)):
+        if not self._consistent(stored, len(files)):
             return False
         parsed = {rel: kconfig_parse.Parsed(entries, {int(k): v for k, v in sites})
                   for rel, (entries, sites) in stored["parsed"].items()}
         for found in parsed.values():
-            for entry in found.entries:
-                if not (isinstance(entry, list) and len(entry) == 8 and isinstance(entry[0], str)):
-                    return False
+            if not all(kconfig_parse.valid_entry(e) for e in found.entries):
+                return False
+            if not all(isinstance(v, list) and all(isinstance(c, str) for c in v) for v in found.sites.values()):
+                return False
         self._files = files
         self._index = {rel: i for i, rel in enumerate(files)}
         self._where, self._selects = stored["where"], stored["selects"]
@@ -156,6 +157,21 @@ class Kconfig:
         self._parsed = parsed
         self._stored = stored
         return True
+
+    @staticmethod
+    def _consistent(stored: dict, count: int) -> bool:
+        """Whether the stored maps only point at the ``count`` stored files."""
+        if not (len(stored["arches"]) == len(stored["parents"]) == count):
+            return False
+        for mapping in (stored["where"], stored["selects"]):
+            for found in mapping.values():
+                if not (isinstance(found, list) and all(isinstance(i, int) and 0 <= i < count for i in found)):
+                    return False
+        for parents in stored["parents"]:
+            if not all(isinstance(p, list) and len(p) == 2 and isinstance(p[0], int) and 0 <= p[0] < count
+                       and isinstance(p[1], int) for p in parents):
+                return False
+        return all(isinstance(a, list) and all(isinstance(x, str) for x in a) for a in stored["arches"])
 
     def _store_where(self) -> None:
         if self.cache is None or self._walked or None in self._signatures.values():

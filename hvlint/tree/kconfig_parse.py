@@ -49,6 +49,17 @@ def logical_lines(text: str) -> List[Tuple[int, str]]:
     return out
 
 
+def valid_entry(entry: object) -> bool:
+    """Whether ``entry`` (read back from the tree cache) has the shape :func:`parse` gives."""
+    if not (isinstance(entry, list) and len(entry) == 8):
+        return False
+    name, line, kind, prompts, deps, defaults, selects, choice_size = entry
+    texts = lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v)  # noqa: E731
+    pairs = lambda v: isinstance(v, list) and all(texts(x) and len(x) == 2 for x in v)  # noqa: E731
+    return (isinstance(name, str) and isinstance(line, int) and isinstance(kind, str) and texts(prompts)
+            and texts(deps) and pairs(defaults) and pairs(selects) and isinstance(choice_size, int))
+
+
 def _strip_comment(line: str) -> str:
     return _COMMENT.sub(lambda m: m.group(1) or "", line).rstrip()
 
