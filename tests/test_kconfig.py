@@ -422,7 +422,7 @@ def test_a_tree_without_the_arch_kconfig_leaves_its_symbols_open(tree) -> None:
     assert arch("drivers/hv/hv.c") is None
 
 
-def test_kconfig_entries_of_the_wrong_shape_in_the_cache_are_read_again(tree, tmp_path_factory, monkeypatch) -> None:
+def test_judged_states_come_from_the_cache_and_wrong_shapes_are_read_again(tree, tmp_path_factory, monkeypatch) -> None:
     import json
     import os
     import time
@@ -444,12 +444,21 @@ def test_kconfig_entries_of_the_wrong_shape_in_the_cache_are_read_again(tree, tm
         return found[0] if found else None
 
     assert vtl_arch() == "x86"
+    from hvlint.tree import kconfig
+
+    def no_judging(*_args):
+        raise AssertionError("judged again although no Kconfig file changed")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(kconfig.Kconfig, "_judge", no_judging)
+        assert vtl_arch() == "x86"  # the states come from the cache
     (cache_file,) = cache_dir.glob("tree-*.json")
     damages = [
         lambda k: k["parsed"]["drivers/hv/Kconfig"][0][0].__setitem__(3, "not a list of prompts"),
         lambda k: k["parsed"]["drivers/hv/Kconfig"][0][0].__setitem__(4, [7]),
         lambda k: k["where"].__setitem__("MSHV_VTL", [10 ** 6]),
         lambda k: k["parents"].__setitem__(0, [["x", 1]]),
+        lambda k: k["states"].__setitem__("MSHV_VTL:arm64", [True]),
     ]
     for damage in damages:
         key = json.loads(cache_file.read_bytes().partition(b"\n")[0])["key"]

@@ -154,6 +154,12 @@ class Kconfig:
         self._where, self._selects = stored["where"], stored["selects"]
         self._arches, self._parents = stored["arches"], stored["parents"]
         self._undecided = stored["undecided"]
+        states = stored.get("states")
+        if not (isinstance(states, dict) and all(
+            isinstance(v, list) and len(v) == 2 and all(x in (True, False, None) for x in v) for v in states.values()
+        )):
+            return False
+        self._memo = {tuple(k.rsplit(":", 1)): (v[0], v[1]) for k, v in states.items()}
         self._parsed = parsed
         self._stored = stored
         return True
@@ -186,6 +192,7 @@ class Kconfig:
             "parents": self._parents,
             "undecided": self._undecided,
             "parsed": {},
+            "states": {},  # "NAME:arch" -> [can be on, can be off], as judged
         }
         self.cache.store("kconfig", self._stored)
 
@@ -366,6 +373,7 @@ class Kconfig:
             return OFF
         if name in ("y", "m"):
             return ON
+        self._load()  # may bring the states judged by an earlier run
         key = (name, arch)
         if key in self._memo:
             return self._memo[key]
@@ -378,6 +386,9 @@ class Kconfig:
         finally:
             self._depth -= 1
         self._memo[key] = result
+        if self._stored is not None and self.cache is not None:
+            self._stored["states"][f"{name}:{arch}"] = list(result)
+            self.cache.store("kconfig", self._stored)
         return result
 
     def _judge(self, name: str, arch: str) -> Pair:
