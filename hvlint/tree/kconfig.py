@@ -115,12 +115,14 @@ class Kconfig:
         return self._where
 
     def _cached(self) -> bool:
-        """``_from_cache``, and a clean slate when the stored data is not of its shape."""
+        """``_from_cache``, and a clean slate when the stored data is stale or not of its shape."""
         try:
-            return self._from_cache()
+            if self._from_cache():
+                return True
         except (TypeError, ValueError, IndexError, AttributeError, KeyError):
-            self._reset()
-            return False
+            pass
+        self._reset()
+        return False
 
     def _from_cache(self) -> bool:
         """Take the file lists, the symbol maps and the files parsed so far from the last
