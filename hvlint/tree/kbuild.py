@@ -11,7 +11,6 @@ wherever any alternative holds.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Callable, Dict, List, Optional, Tuple
 
 from hvlint.tree.kconfig_parse import logical_lines
@@ -163,14 +162,3 @@ class Kbuild:
                 return found
         return [[("$", f"no Makefile above {directory}/ names it")]]
 
-
-def read_file(root: Path) -> Callable[[str], Optional[str]]:
-    """A reader of root-relative files (None when a file cannot be read)."""
-
-    def read(rel: str) -> Optional[str]:
-        try:
-            return (root / rel).read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            return None
-
-    return read

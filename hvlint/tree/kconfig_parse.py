@@ -27,7 +27,7 @@ _TYPES = ("bool", "tristate", "int", "hex", "string")
 _PROMPT = re.compile(r'^(?:"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\')\s*(?:if\s+(.*))?$')
 _IF_TAIL = re.compile(r"^(.*?)\s+if\s+(.*)$")
 _COMMENT = re.compile(r"""("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')|#.*""")
-SOURCE_WORDS = ("source", "rsource", "osource", "orsource")
+_SOURCE_WORDS = ("source", "rsource", "osource", "orsource")
 
 
 def logical_lines(text: str) -> List[Tuple[int, str]]:
@@ -153,7 +153,7 @@ def parse(text: str) -> Parsed:
         elif word == "comment":
             finish()
             other = _Block("comment")
-        elif word in SOURCE_WORDS:
+        elif word in _SOURCE_WORDS:
             finish()
             sites[lineno] = enclosing()
         elif word == "mainmenu":
