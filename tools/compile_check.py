@@ -1,0 +1,391 @@
+"""Proven by the compiler: a patch to a kernel tree leaves the Hyper-V objects' machine code as
+it was (issue 13).
+
+    python tools/compile_check.py --tree /path/to/linux --patch rename.patch \\
+        [--arch x86_64,arm64] [--work DIR] [--objects SPEC,...]
+
+For each arch it configures the tree (``allmodconfig``), builds the Hyper-V objects out of tree
+(``make O=<work>/before-<arch>``; the tree itself is never written), applies the patch to a copy
+of the tree kept in the work dir, builds the same objects again (``O=<work>/after-<arch>``), and
+compares each object's code sections with ``objdump -drtwz`` as tools/objcode.py normalises it
+(addresses and symbol names set aside; data, debug and line information never looked at).
+Build dirs and the copy stay in ``--work``: a second run with another patch on the same tree
+rebuilds only what that patch changes, and builds nothing before.
+
+Exit status: 0 every object built before builds after with identical code; 1 an object differs
+or no longer builds; 2 usage error; 3 the tree or work dir is unusable; 4 the patch cannot be
+read or does not apply; 5 a tool (make, patch, compiler, objdump) is missing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import List, Optional, Sequence, Tuple
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(1, str(Path(__file__).resolve().parent.parent))
+
+import kbuild  # noqa: E402
+import objcode  # noqa: E402
+import patchinfo  # noqa: E402
+from hvlint import tomlcompat  # noqa: E402
+
+DATA = Path(__file__).resolve().parent / "compile_check.toml"
+STAMP = ".compile-check.json"
+
+
+class Failure(Exception):
+    """A one-line error and the exit code it ends the run with."""
+
+    def __init__(self, code: int, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass
+class Row:
+    """One object of one arch: whether it built, and how its code compares."""
+
+    arch: str
+    target: str
+    before: str = "-"
+    after: str = "-"
+    instructions: Optional[int] = None
+    result: str = ""
+    details: List[str] = field(default_factory=list)
+    ok: bool = True
+
+
+def load_data() -> dict:
+    """tools/compile_check.toml."""
+    return tomlcompat.loads(DATA.read_text(encoding="utf-8"))
+
+
+def note(message: str) -> None:
+    """Progress on stderr."""
+    print(f"compile_check: {message}", file=sys.stderr, flush=True)
+
+
+def check_tools(arches: Sequence[kbuild.Arch]) -> None:
+    """Every program the run needs is on PATH, else Failure(5)."""
+    needed = ["make", "patch", "cp", "nice"]
+    for arch in arches:
+        needed += [arch.cross_compile + "gcc", arch.objdump]
+    for program in needed:
+        if shutil.which(program) is None:
+            raise Failure(5, f"{program} not found on PATH")
+
+
+def prepare_work(tree: Path, work: Path) -> Path:
+    """The work folder for ``tree`` (``<work>/<tree name>``), made and checked to belong to it."""
+    if not (tree / "Makefile").is_file() or not (tree / "arch").is_dir():
+        raise Failure(3, f"{tree} is not a kernel tree (no Makefile and arch/)")
+    if (tree / ".config").exists() or (tree / "include" / "config").exists():
+        raise Failure(3, f"{tree} has been configured in place; O= builds need a clean tree")
+    place = work / tree.name
+    owner = place / "tree.txt"
+    if owner.is_file() and owner.read_text(encoding="utf-8").strip() != str(tree):
+        raise Failure(3, f"{place} belongs to {owner.read_text(encoding='utf-8').strip()}")
+    place.mkdir(parents=True, exist_ok=True)
+    owner.write_text(f"{tree}\n", encoding="utf-8")
+    return place
+
+
+class Source:
+    """The work copy of the tree (``<place>/src``), pristine or with one patch applied.
+
+    Both builds compile this one copy, so file names the compiler writes into the objects
+    (sanitizer and warning locations) are the same before and after. ``applied.patch`` says
+    which patch is on; taking it off copies the files it touched back from the tree with a new
+    time, so make rebuilds what depends on them."""
+
+    def __init__(self, tree: Path, place: Path) -> None:
+        self.tree = tree
+        self.path = place / "src"
+        self.applied = place / "applied.patch"
+        if not self.path.is_dir():
+            note(f"copying {tree} to {self.path}")
+            subprocess.run(["cp", "-a", "--reflink=auto", str(tree), str(self.path)], check=True)
+
+    def pristine(self) -> None:
+        """Take the applied patch off, if there is one."""
+        if not self.applied.is_file():
+            return
+        old = patchinfo.parse(self.applied.read_text(encoding="utf-8", errors="replace"))
+        for rel in old.paths():
+            original, copy = self.tree / rel, self.path / rel
+            if original.is_file():
+                shutil.copyfile(original, copy)
+            elif copy.exists():
+                copy.unlink()
+        self.applied.unlink()
+
+    def patch(self, patch: Path) -> None:
+        """Make the copy the tree with ``patch`` applied, else Failure(4)."""
+        if self.applied.is_file() and self.applied.read_bytes() == patch.read_bytes():
+            return
+        self.pristine()
+        trial = self._run(patch, "--dry-run")
+        if trial.returncode != 0:
+            lines = (trial.stdout + trial.stderr).strip().splitlines()
+            raise Failure(4, f"{patch} does not apply to {self.tree}: {lines[0] if lines else '?'}")
+        self._run(patch)
+        shutil.copyfile(patch, self.applied)
+
+    def _run(self, patch: Path, *extra: str) -> subprocess.CompletedProcess:
+        command = ["patch", "-p1", "--batch", "--forward", "--no-backup-if-mismatch", "-s", *extra]
+        return subprocess.run(
+            [*command, "-d", str(self.path), "-i", str(patch)], capture_output=True, text=True
+        )
+
+
+def done_before(out: Path, targets: List[str], key: str) -> Optional[List[str]]:
+    """The failed objects of the build ``out`` last did, when it was this build; else None."""
+    try:
+        stamp = json.loads((out / STAMP).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if stamp.get("targets") != targets or stamp.get("key") != key:
+        return None
+    return list(stamp.get("failed", []))
+
+
+def build(
+    source: Path, out: Path, arch: kbuild.Arch, targets: List[str], key: str, jobs: int
+) -> List[str]:
+    """Build ``targets`` from ``source`` in ``out`` and stamp it with ``key``; the objects make
+    reported failing."""
+    (out / STAMP).unlink(missing_ok=True)
+    log = out.parent / f"{out.name}.log"
+    start = time.monotonic()
+    note(f"{out.name}: make {' '.join(targets)} (log {log})")
+    rc = kbuild.make(source, out, arch, targets, log, jobs)
+    failed = sorted(kbuild.failed_objects(log.read_text(encoding="utf-8", errors="replace")))
+    note(f"{out.name}: make exit {rc}, {len(failed)} failed, {time.monotonic() - start:.0f} s")
+    payload = {"targets": targets, "key": key, "failed": failed, "rc": rc}
+    (out / STAMP).write_text(json.dumps(payload), encoding="utf-8")
+    return failed
+
+
+def configure(
+    source: Path, out: Path, arch: kbuild.Arch, target: str, seed: Optional[Path] = None
+) -> None:
+    """Make ``out/.config`` unless it is there: with ``target`` (allmodconfig) or, given
+    ``seed``, as that .config refreshed for ``source`` (olddefconfig)."""
+    out.mkdir(parents=True, exist_ok=True)
+    if (out / ".config").is_file():
+        return
+    log = out.parent / f"{out.name}.log"
+    if seed is not None:
+        shutil.copyfile(seed, out / ".config")
+    rc = kbuild.make(source, out, arch, ["olddefconfig" if seed else target], log, 2)
+    if rc != 0 or not (out / ".config").is_file():
+        (out / ".config").unlink(missing_ok=True)
+        raise Failure(3, f"{arch.name}: configuring {out} failed, see {log}")
+
+
+def disassemble(arch: kbuild.Arch, path: Path) -> objcode.Code:
+    """``objdump -drtwz`` of one object, normalised."""
+    done = subprocess.run([arch.objdump, "-drtwz", str(path)], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise Failure(5, f"{arch.objdump} failed on {path}: {done.stderr.strip()}")
+    return objcode.normalise(done.stdout)
+
+
+WHY = {
+    "line numbers": "only __LINE__ values the patch moved",
+    "data offsets": "only offsets into data sections (relocation addends)",
+    "code": "code",
+}
+
+
+def compare_object(
+    arch: kbuild.Arch, rel: str, before: Path, after: Path, info: patchinfo.PatchInfo, show: int
+) -> Row:
+    """The row of an object built on both sides."""
+    row = Row(arch.name, rel, "built", "built")
+    old, new = disassemble(arch, before / rel), disassemble(arch, after / rel)
+    row.instructions = old.instructions
+    pairs = objcode.renamed(old, new)
+    strange = objcode.unexplained_renames(pairs, info.removed, info.added)
+    difference = objcode.compare(old, new, info.line_moved, show)
+    if difference is None and not strange:
+        row.result = "identical"
+        if pairs:
+            row.result += f" ({len(pairs)} symbol(s) renamed by the patch)"
+    else:
+        row.ok = False
+        if difference is not None:
+            row.result = f"differs: {difference.blocks} block(s), {WHY[difference.why]}"
+            row.details += difference.first
+        else:
+            row.result = "differs: symbols renamed"
+        row.details += [f"renamed, not by the patch: {a} -> {b}" for a, b in strange]
+    row.details += [f"renamed: {a} -> {b}" for a, b in pairs if (a, b) not in strange]
+    return row
+
+
+@dataclass
+class Plan:
+    """One arch's part of the run: its build dirs and what it builds."""
+
+    arch: kbuild.Arch
+    before: Path
+    after: Path
+    units: List[kbuild.Unit]
+    targets: List[str]
+    failed_before: List[str] = field(default_factory=list)
+
+
+def plan_and_build_before(
+    arch: kbuild.Arch, source: Source, place: Path, specs: Sequence[str], data: dict, jobs: int
+) -> Plan:
+    """Configure ``arch``, resolve the specs, and build the pristine copy unless done."""
+    before = place / f"before-{arch.name}"
+    if not (before / ".config").is_file():
+        source.pristine()
+        configure(source.path, before, arch, data["config"])
+    config = kbuild.read_config(before / ".config")
+    units = kbuild.resolve(source.tree, specs, arch, config)
+    plan = Plan(arch, before, place / f"after-{arch.name}", units, [u.target for u in units if not u.skipped])
+    if plan.targets:
+        failed = done_before(before, plan.targets, "")
+        if failed is None:
+            source.pristine()
+            failed = build(source.path, before, arch, plan.targets, "", jobs)
+        plan.failed_before = failed
+    return plan
+
+
+def build_after_and_compare(
+    plan: Plan, source: Source, key: str, info: patchinfo.PatchInfo, args: argparse.Namespace
+) -> Tuple[List[Row], List[str]]:
+    """Build the patched copy (the patch is on) and compare; rows and notes."""
+    arch = plan.arch
+    notes = [f"{arch.name}: skipped {u.target}: {u.skipped}" for u in plan.units if u.skipped]
+    if not plan.targets:
+        return [], notes
+    configure(source.path, plan.after, arch, "", plan.before / ".config")
+    if kbuild.read_config(plan.after / ".config") != kbuild.read_config(plan.before / ".config"):
+        notes.append(f"{arch.name}: the patched tree's configuration differs from the original's")
+    failed_after = done_before(plan.after, plan.targets, key)
+    if failed_after is None:
+        failed_after = build(source.path, plan.after, arch, plan.targets, key, args.jobs)
+    rows: List[Row] = []
+    seen = set()
+    for unit in plan.units:
+        if unit.skipped:
+            continue
+        old = [o for o in kbuild.compiled_objects(plan.before, unit) if o not in plan.failed_before]
+        new = [o for o in kbuild.compiled_objects(plan.after, unit) if o not in failed_after]
+        if not unit.is_dir and not old:
+            rows.append(Row(arch.name, unit.target, "failed", "-", result="not built before"))
+        for rel in old + [o for o in new if o not in old]:
+            if rel in seen:
+                continue
+            seen.add(rel)
+            if rel not in new:
+                rows.append(Row(arch.name, rel, "built", "failed", result="no longer builds", ok=False))
+            elif rel not in old:
+                rows.append(Row(arch.name, rel, "-", "built", result="new after the patch"))
+            else:
+                rows.append(compare_object(arch, rel, plan.before, plan.after, info, args.show))
+        if unit.is_dir:
+            notes += kbuild.unbuilt_sources(source.tree, plan.before, unit, arch.name)
+    return rows, notes
+
+
+def print_report(rows: List[Row], notes: List[str], arches: Sequence[kbuild.Arch]) -> None:
+    """The per-object table, the differences, the notes and a summary per arch."""
+    width = max([len(r.target) for r in rows] + [6])
+    print(f"{'arch':<7} {'object':<{width}} {'before':<6} {'after':<6} {'insns':>7}  result")
+    for r in rows:
+        count = f"{r.instructions:,}" if r.instructions is not None else "-"
+        print(f"{r.arch:<7} {r.target:<{width}} {r.before:<6} {r.after:<6} {count:>7}  {r.result}")
+    for r in rows:
+        if r.details:
+            print(f"\n{r.arch} {r.target}: {r.result}")
+            for line in r.details:
+                print(f"    {line}")
+    if notes:
+        print()
+        for line in notes:
+            print(line)
+    print()
+    for arch in arches:
+        mine = [r for r in rows if r.arch == arch.name]
+        built = [r for r in mine if r.before == "built"]
+        same = [r for r in built if r.ok and r.after == "built"]
+        insns = sum(r.instructions or 0 for r in same)
+        print(
+            f"{arch.name}: {len(built)} objects built before, "
+            f"{sum(r.after == 'built' for r in built)} after; {len(same)} identical "
+            f"({insns:,} instructions), {len(built) - len(same)} differ or no longer build"
+        )
+
+
+def parse_args(argv: Optional[Sequence[str]], data: dict) -> argparse.Namespace:
+    """The command line."""
+    parser = argparse.ArgumentParser(
+        prog="compile_check.py",
+        description="Build the Hyper-V objects before and after a patch and compare their code.",
+    )
+    parser.add_argument("--tree", type=Path, required=True, help="kernel tree (never written)")
+    parser.add_argument("--patch", type=Path, required=True, help="patch for `patch -p1`")
+    parser.add_argument("--arch", default=",".join(data["arch"]), help="comma-separated arches")
+    parser.add_argument(
+        "--work", type=Path, default=Path.home() / ".cache" / "hvlint-compile-check",
+        help="keeps the build dirs and the patched copy between runs",
+    )
+    parser.add_argument("--objects", help="comma-separated specs instead of the issue's list")
+    parser.add_argument("--jobs", type=int, default=2, help="make -j (default 2)")
+    parser.add_argument("--show", type=int, default=6, help="differing lines shown per object")
+    return parser.parse_args(argv)
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """Run the check; the exit status described in the module docstring."""
+    data = load_data()
+    args = parse_args(argv, data)
+    try:
+        unknown = [a for a in args.arch.split(",") if a not in data["arch"]]
+        if unknown:
+            raise Failure(2, f"unknown arch {unknown[0]} (known: {', '.join(data['arch'])})")
+        arches = [kbuild.Arch(name, **data["arch"][name]) for name in args.arch.split(",")]
+        specs = args.objects.split(",") if args.objects else list(data["objects"])
+        check_tools(arches)
+        tree = args.tree.resolve()
+        try:
+            info = patchinfo.parse(args.patch.read_text(encoding="utf-8", errors="replace"))
+        except OSError as error:
+            raise Failure(4, f"cannot read {args.patch}: {error.strerror}") from None
+        if not info.files:
+            raise Failure(4, f"{args.patch} changes no file")
+        place = prepare_work(tree, args.work.resolve())
+        source = Source(tree, place)
+        plans = [plan_and_build_before(a, source, place, specs, data, args.jobs) for a in arches]
+        source.patch(args.patch.resolve())
+        key = hashlib.sha256(args.patch.read_bytes()).hexdigest()
+        rows: List[Row] = []
+        notes: List[str] = []
+        for plan in plans:
+            more_rows, more_notes = build_after_and_compare(plan, source, key, info, args)
+            rows += more_rows
+            notes += more_notes
+    except Failure as failure:
+        print(f"compile_check: {failure}", file=sys.stderr)
+        return failure.code
+    print_report(rows, notes, arches)
+    return 0 if rows and all(r.ok for r in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
