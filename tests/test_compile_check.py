@@ -307,3 +307,44 @@ def test_bad_input_is_one_line_and_its_own_exit_code(
     assert compile_check.main(base + argv) == code
     err = capsys.readouterr().err.strip()
     assert message in err and len(err.splitlines()) == 1
+
+
+SECOND = """\
+diff --git a/drivers/hv/hv.c b/drivers/hv/hv.c
+--- a/drivers/hv/hv.c
++++ b/drivers/hv/hv.c
+@@ -1,2 +1,2 @@
+ #include <asm/mshyperv.h>
+-u64 hv_scontrol(void) { return hv_get_register(HV_REGISTER_SCONTROL); }
++u64 hv_scontrol(void) { return hv_get_register(HV_SYN_REG_SCONTROL); }
+"""
+
+
+def test_the_work_copy_takes_one_patch_off_before_the_next(tmp_path: Path) -> None:
+    if shutil.which("patch") is None:
+        pytest.skip("needs patch")
+    header = "".join(f"/* line {n} */\n" for n in range(1, 41)) + "\n"
+    tree = write(tmp_path / "linux", {
+        "include/asm-generic/mshyperv.h": header,
+        "drivers/hv/hv.c": "#include <asm/mshyperv.h>\n"
+        "u64 hv_scontrol(void) { return hv_get_register(HV_REGISTER_SCONTROL); }\n",
+    })
+    first = write(tmp_path, {"first.patch": PATCH.replace(
+        "-\thv_set_register(HV_REGISTER_EOM, 0);\n-\thv_set_register(HV_REGISTER_EOM, 0);\n"
+        "+\thv_set_register(HV_SYN_REG_EOM, 0);\n }\n",
+        "-/* line 40 */\n+/* line forty */\n \n",
+    ).replace("@@ -40,3 +42,2 @@ static inline void vmbus_signal_eom(void)\n {\n", "@@ -40,2 +42,2 @@\n")})
+    second = write(tmp_path, {"second.patch": SECOND})
+    source = compile_check.Source(tree, tmp_path / "work")
+    source.patch(first / "first.patch")
+    text = (source.path / "include/asm-generic/mshyperv.h").read_text()
+    assert "HV_SYN_REG_EOM" in text and "line forty" in text
+    source.patch(second / "second.patch")
+    assert (source.path / "include/asm-generic/mshyperv.h").read_text() == header
+    assert "HV_SYN_REG_SCONTROL" in (source.path / "drivers/hv/hv.c").read_text()
+    assert "HV_REGISTER_SCONTROL" in (tree / "drivers/hv/hv.c").read_text()
+    stale = write(tmp_path, {"stale.patch": SECOND.replace("-u64 hv_scontrol", "-u32 hv_scontrol")})
+    with pytest.raises(compile_check.Failure) as refused:
+        source.patch(stale / "stale.patch")
+    assert refused.value.code == 4 and "does not apply" in str(refused.value)
+    assert (source.path / "drivers/hv/hv.c").read_text() == (tree / "drivers/hv/hv.c").read_text()

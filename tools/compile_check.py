@@ -113,6 +113,7 @@ class Source:
         self.applied = place / "applied.patch"
         if not self.path.is_dir():
             note(f"copying {tree} to {self.path}")
+            place.mkdir(parents=True, exist_ok=True)
             subprocess.run(["cp", "-a", "--reflink=auto", str(tree), str(self.path)], check=True)
 
     def pristine(self) -> None:
@@ -141,7 +142,8 @@ class Source:
         shutil.copyfile(patch, self.applied)
 
     def _run(self, patch: Path, *extra: str) -> subprocess.CompletedProcess:
-        command = ["patch", "-p1", "--batch", "--forward", "--no-backup-if-mismatch", "-s", *extra]
+        command = ["patch", "-p1", "--batch", "--forward", "--fuzz=0", "--no-backup-if-mismatch", "-s"]
+        command += extra
         return subprocess.run(
             [*command, "-d", str(self.path), "-i", str(patch)], capture_output=True, text=True
         )
