@@ -149,22 +149,22 @@ class Source:
         )
 
 
-def done_before(out: Path, targets: List[str], key: str) -> Optional[List[str]]:
-    """The failed objects of the build ``out`` last did, when it was this build; else None."""
+def last_build(out: Path, targets: List[str], key: str) -> Optional[dict]:
+    """The stamp of the build ``out`` last did ({rc, failed}), when it was this one."""
     try:
         stamp = json.loads((out / STAMP).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     if stamp.get("targets") != targets or stamp.get("key") != key:
         return None
-    return list(stamp.get("failed", []))
+    return stamp
 
 
 def build(
     source: Path, out: Path, arch: kbuild.Arch, targets: List[str], key: str, jobs: int
-) -> List[str]:
-    """Build ``targets`` from ``source`` in ``out`` and stamp it with ``key``; the objects make
-    reported failing."""
+) -> dict:
+    """Build ``targets`` from ``source`` in ``out`` and stamp it with ``key``; the stamp:
+    make's exit code and the objects it reported failing."""
     (out / STAMP).unlink(missing_ok=True)
     log = out.parent / f"{out.name}.log"
     start = time.monotonic()
@@ -174,7 +174,7 @@ def build(
     note(f"{out.name}: make exit {rc}, {len(failed)} failed, {time.monotonic() - start:.0f} s")
     payload = {"targets": targets, "key": key, "failed": failed, "rc": rc}
     (out / STAMP).write_text(json.dumps(payload), encoding="utf-8")
-    return failed
+    return payload
 
 
 def configure(
@@ -259,11 +259,11 @@ def plan_and_build_before(
     units = kbuild.resolve(source.tree, specs, arch, config)
     plan = Plan(arch, before, place / f"after-{arch.name}", units, [u.target for u in units if not u.skipped])
     if plan.targets:
-        failed = done_before(before, plan.targets, "")
-        if failed is None:
+        stamp = last_build(before, plan.targets, "")
+        if stamp is None:
             source.pristine()
-            failed = build(source.path, before, arch, plan.targets, "", jobs)
-        plan.failed_before = failed
+            stamp = build(source.path, before, arch, plan.targets, "", jobs)
+        plan.failed_before = stamp["failed"]
     return plan
 
 
@@ -278,10 +278,17 @@ def build_after_and_compare(
     configure(source.path, plan.after, arch, "", plan.before / ".config")
     if kbuild.read_config(plan.after / ".config") != kbuild.read_config(plan.before / ".config"):
         notes.append(f"{arch.name}: the patched tree's configuration differs from the original's")
-    failed_after = done_before(plan.after, plan.targets, key)
-    if failed_after is None:
-        failed_after = build(source.path, plan.after, arch, plan.targets, key, args.jobs)
+    stamp = last_build(plan.after, plan.targets, key)
+    if stamp is None:
+        stamp = build(source.path, plan.after, arch, plan.targets, key, args.jobs)
+    failed_after = stamp["failed"]
     rows: List[Row] = []
+    if stamp["rc"] != 0 and not failed_after:
+        # make stopped before any object (prepare, a header it generates): what lies in the
+        # build dir may be the last patch's, so nothing there proves anything
+        log = plan.after.parent / f"{plan.after.name}.log"
+        rows.append(Row(arch.name, "(make)", result=f"make exit {stamp['rc']}, see {log}", ok=False))
+        return rows, notes
     seen = set()
     for unit in plan.units:
         if unit.skipped:
