@@ -149,6 +149,7 @@ SYMBOL TABLE:
 0000000000000000 l    d  .text.hv_stimer_init\t0000000000000000 .text.hv_stimer_init
 0000000000000000 g     F .text.hv_stimer_init\t0000000000000010 hv_stimer_init
 0000000000000000         *UND*\t0000000000000000 hv_set_register
+0000000000000000 g     O .bss\t0000000000000100 hv_stimer0_irq
 
 
 Disassembly of section .text.hv_stimer_init:
@@ -156,7 +157,9 @@ Disassembly of section .text.hv_stimer_init:
 0000000000000000 <hv_stimer_init>:
    0:\tbf b0 00 0b 00       \tmov    $0xb00b0,%edi
    5:\te8 00 00 00 00       \tcall   a <hv_stimer_init+0xa>\t6: R_X86_64_PLT32\thv_set_register-0x4
-   a:\teb f4                \tjmp    0 <hv_stimer_init>
+   a:\t48 c7 05 00 00 00 00 00 00 00 00 \tmovq   $0x0,0x0(%rip)        # 15 <hv_stimer_init+0x15>\td: R_X86_64_PC32\thv_stimer0_irq+0x90
+\t11: R_X86_64_32S\thv_stimer0_irq+0x98
+  15:\teb e9                \tjmp    0 <hv_stimer_init>
 """
 
 
@@ -168,10 +171,13 @@ def test_normalise_sets_addresses_and_names_aside() -> None:
         "bf b0 00 0b 00\tmov $0xb00b0,%edi",
         "e8 00 00 00 00\tcall <S1+0xa>",
         "  reloc +1 R_X86_64_PLT32 S2-0x4",
-        "eb f4\tjmp <S1>",
+        "48 c7 05 00 00 00 00 00 00 00 00\tmovq $0x0,0x0(%rip) # <S1+0x15>",
+        "  reloc +3 R_X86_64_PC32 S3+0x90",
+        "  reloc +7 R_X86_64_32S S3+0x98",
+        "eb e9\tjmp <S1>",
     ]
-    assert code.instructions == 3
-    assert code.names == ["hv_stimer_init", "hv_set_register"]
+    assert code.instructions == 4
+    assert code.names == ["hv_stimer_init", "hv_set_register", "hv_stimer0_irq"]
 
 
 def test_relocation_addend_into_data_is_data_offsets() -> None:

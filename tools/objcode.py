@@ -97,6 +97,7 @@ def normalise(text: str) -> Code:
     namer = _Namer(symbol_names(text))
     code = Code()
     where = ""
+    start = 0
     for raw in text.splitlines():
         if match := SECTION.match(raw):
             code.lines.append(f"section {namer.section(match.group(1))}")
@@ -109,6 +110,10 @@ def normalise(text: str) -> Code:
             continue
         match = INSN.match(raw)
         if not match:
+            # a second relocation of one instruction gets a line of its own
+            for place, kind, target in RELOC.findall(raw if raw.startswith("\t") else ""):
+                code.lines.append(f"  reloc +{int(place, 16) - start} {kind} {namer.target(target)}")
+                code.shown.append(f"{where}:   reloc {kind} {target}")
             continue
         start = int(match.group(1), 16)
         rest = match.group(3) or ""
