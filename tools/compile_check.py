@@ -260,7 +260,9 @@ def plan_and_build_before(
     plan = Plan(arch, before, place / f"after-{arch.name}", units, [u.target for u in units if not u.skipped])
     if plan.targets:
         stamp = last_build(before, plan.targets, "")
-        if stamp is None:
+        if stamp is not None:
+            note(f"{before.name}: up to date")
+        else:
             source.pristine()
             stamp = build(source.path, before, arch, plan.targets, "", jobs)
         plan.failed_before = stamp["failed"]
@@ -279,7 +281,9 @@ def build_after_and_compare(
     if kbuild.read_config(plan.after / ".config") != kbuild.read_config(plan.before / ".config"):
         notes.append(f"{arch.name}: the patched tree's configuration differs from the original's")
     stamp = last_build(plan.after, plan.targets, key)
-    if stamp is None:
+    if stamp is not None:
+        note(f"{plan.after.name}: up to date for this patch")
+    else:
         stamp = build(source.path, plan.after, arch, plan.targets, key, args.jobs)
     failed_after = stamp["failed"]
     rows: List[Row] = []
