@@ -142,6 +142,7 @@ class Source:
         shutil.copyfile(patch, self.applied)
 
     def _run(self, patch: Path, *extra: str) -> subprocess.CompletedProcess:
+        """``patch -p1`` in the copy: exact (no fuzz), never interactive, no backup files."""
         command = ["patch", "-p1", "--batch", "--forward", "--fuzz=0", "--no-backup-if-mismatch", "-s"]
         command += extra
         return subprocess.run(

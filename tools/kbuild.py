@@ -48,6 +48,7 @@ class Unit:
 
     @property
     def is_dir(self) -> bool:
+        """A directory target (every object its Makefile builds)."""
         return self.target.endswith("/")
 
 

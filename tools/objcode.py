@@ -61,6 +61,7 @@ class _Namer:
         self.order: List[str] = []
 
     def name(self, text: str) -> str:
+        """``S<n>`` for a symbol's name; a section's name through :meth:`section`."""
         if text not in self.symbols:
             return self.section(text)
         if text not in self.index:
