@@ -283,6 +283,9 @@ def test_compiled_objects_leave_composites_out(tmp_path: Path) -> None:
         "drivers/hv/.gone.o.cmd": "source_drivers/hv/gone.o := x\n",
     })
     assert kbuild.compiled_objects(build, kbuild.Unit("drivers/hv/")) == ["drivers/hv/hv.o"]
+    tree = write(tmp_path / "linux", {"drivers/hv/hv.c": "", "drivers/hv/hv_debugfs.c": ""})
+    notes = kbuild.unbuilt_sources(tree, build, kbuild.Unit("drivers/hv/"), "arm64")
+    assert notes == ["arm64: not built by this configuration: drivers/hv/hv_debugfs.c"]
 
 
 def test_failed_objects_come_from_make_errors() -> None:
