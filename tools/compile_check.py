@@ -151,12 +151,13 @@ class Source:
 
 
 def last_build(out: Path, targets: List[str], key: str) -> Optional[dict]:
-    """The stamp of the build ``out`` last did ({rc, failed}), when it was this one."""
+    """The stamp of the build ``out`` last did ({rc, failed}), when it built ``targets`` (or
+    more) with ``key``."""
     try:
         stamp = json.loads((out / STAMP).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if stamp.get("targets") != targets or stamp.get("key") != key:
+    if not set(targets) <= set(stamp.get("targets", [])) or stamp.get("key") != key:
         return None
     return stamp
 
