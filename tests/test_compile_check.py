@@ -79,8 +79,12 @@ def test_renamed_macro_and_function_keep_their_code(tmp_path: Path, flags) -> No
     # gcc specialises the static helper; the clone's suffix stays and the name is set aside
     pairs = objcode.renamed(before, after)
     assert pairs == [("hv_set_register.constprop.0", "hv_set_msr.constprop.0")]
-    assert objcode.unexplained_renames(pairs, {"hv_set_register"}, {"hv_set_msr"}) == []
-    assert objcode.unexplained_renames(pairs, set(), set()) == pairs
+    rules = objcode.RenameRules.of({"hv_set_register"}, {"hv_set_msr"}, [(before, after)])
+    assert objcode.unexplained_renames(pairs, rules) == []
+    rules.removed = set()
+    assert objcode.unexplained_renames(pairs, rules) == [
+        "hv_set_register.constprop.0 -> hv_set_msr.constprop.0: not a rename the patch makes"
+    ]
 
 
 @needs_gcc
@@ -189,9 +193,30 @@ def test_relocation_addend_into_data_is_data_offsets() -> None:
 
 
 def test_renames_the_patch_does_not_make_are_reported() -> None:
-    pairs = [("hv_get_register", "hv_get_msr"), ("__key.12", "__key.13"), ("hv_a", "hv_b")]
-    left = objcode.unexplained_renames(pairs, {"hv_get_register"}, {"hv_get_msr"})
-    assert left == [("hv_a", "hv_b")]
+    def code(*names: str) -> objcode.Code:
+        return objcode.Code(names=list(names))
+
+    objects = [
+        (code("hv_get_msr", "__key.12"), code("hv_get_register", "__key.13")),
+        (code("hv_get_non_nested_msr"), code("hv_get_non_nested_register")),
+    ]
+    removed = {"hv_get_msr", "hv_get_non_nested_msr", "hv_a"}
+    added = {"hv_get_register", "hv_get_non_nested_register", "hv_get_non_nested_msr"}
+    rules = objcode.RenameRules.of(removed, added, objects)
+    pairs = [("hv_get_msr", "hv_get_register"), ("__key.12", "__key.13"), ("hv_a", "hv_b")]
+    assert objcode.unexplained_renames(pairs, rules) == ["hv_a -> hv_b: not a rename the patch makes"]
+    # a call moved to a function that was there already is no rename, whatever the patch adds
+    moved = [("hv_get_msr", "hv_get_non_nested_msr")]
+    assert objcode.unexplained_renames(moved, rules) == [
+        "hv_get_msr -> hv_get_non_nested_msr: hv_get_non_nested_msr is a symbol before the patch too"
+    ]
+    # nor is one moved to another function's new name (one object renames it, another not so)
+    objects.append((code("hv_get_msr"), code("hv_get_non_nested_register")))
+    rules = objcode.RenameRules.of(removed, added, objects)
+    assert objcode.unexplained_renames([("hv_get_msr", "hv_get_non_nested_register")], rules) == [
+        "hv_get_msr -> hv_get_non_nested_register: not one rename in every object "
+        "(hv_get_msr, hv_get_non_nested_msr, hv_get_non_nested_register, hv_get_register)"
+    ]
 
 
 PATCH = """\

@@ -212,28 +212,27 @@ WHY = {
 
 
 def compare_object(
-    arch: kbuild.Arch, rel: str, before: Path, after: Path, info: patchinfo.PatchInfo, show: int
+    arch: kbuild.Arch, rel: str, old: objcode.Code, new: objcode.Code,
+    info: patchinfo.PatchInfo, rules: objcode.RenameRules, show: int,
 ) -> Row:
-    """The row of an object built on both sides."""
-    row = Row(arch.name, rel, "built", "built")
-    old, new = disassemble(arch, before / rel), disassemble(arch, after / rel)
-    row.instructions = old.instructions
+    """The row of an object built on both sides, from its code before and after."""
+    row = Row(arch.name, rel, "built", "built", instructions=old.instructions)
     pairs = objcode.renamed(old, new)
-    strange = objcode.unexplained_renames(pairs, info.removed, info.added)
+    strange = objcode.unexplained_renames(pairs, rules)
     difference = objcode.compare(old, new, info.line_moved, show)
     if difference is None and not strange:
         row.result = "identical"
         if pairs:
             row.result += f" ({len(pairs)} symbol(s) renamed by the patch)"
+        row.details += [f"renamed: {a} -> {b}" for a, b in pairs]
+        return row
+    row.ok = False
+    if difference is not None:
+        row.result = f"differs: {difference.blocks} block(s), {WHY[difference.why]}"
+        row.details += difference.first
     else:
-        row.ok = False
-        if difference is not None:
-            row.result = f"differs: {difference.blocks} block(s), {WHY[difference.why]}"
-            row.details += difference.first
-        else:
-            row.result = "differs: symbols renamed"
-        row.details += [f"renamed, not by the patch: {a} -> {b}" for a, b in strange]
-    row.details += [f"renamed: {a} -> {b}" for a, b in pairs if (a, b) not in strange]
+        row.result = "differs: a symbol changed name that the patch does not rename"
+    row.details += [f"no rename: {why}" for why in strange]
     return row
 
 
@@ -295,6 +294,7 @@ def build_after_and_compare(
         log = plan.after.parent / f"{plan.after.name}.log"
         rows.append(Row(arch.name, "(make)", result=f"make exit {stamp['rc']}, see {log}", ok=False))
         return rows, notes
+    pending: List[Tuple[int, str]] = []  # (row index, object) built on both sides
     seen = set()
     for unit in plan.units:
         if unit.skipped:
@@ -312,9 +312,15 @@ def build_after_and_compare(
             elif rel not in old:
                 rows.append(Row(arch.name, rel, "-", "built", result="new after the patch"))
             else:
-                rows.append(compare_object(arch, rel, plan.before, plan.after, info, args.show))
+                pending.append((len(rows), rel))
+                rows.append(Row(arch.name, rel))
         if unit.is_dir:
             notes += kbuild.unbuilt_sources(source.tree, plan.before, unit, arch.name)
+    codes = {rel: (disassemble(arch, plan.before / rel), disassemble(arch, plan.after / rel))
+             for _, rel in pending}
+    rules = objcode.RenameRules.of(info.removed, info.added, codes.values())
+    for index, rel in pending:
+        rows[index] = compare_object(arch, rel, *codes[rel], info, rules, args.show)
     return rows, notes
 
 

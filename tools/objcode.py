@@ -213,16 +213,54 @@ def compare(
     return Difference(first, blocks, why)
 
 
-def unexplained_renames(
-    pairs: Iterable[Tuple[str, str]], removed: Set[str], added: Set[str]
-) -> List[Tuple[str, str]]:
-    """The renamed symbols neither gcc's numbering nor the patch explains: a pair passes when
-    both names are the same once gcc's suffixes go, or when the patch removes the old name's
-    identifier and adds the new one's."""
+@dataclass
+class RenameRules:
+    """What makes a changed symbol name a rename: identifiers the patch removes and adds, and
+    every symbol (gcc's suffixes dropped) of the objects compared, before and after."""
+
+    removed: Set[str]
+    added: Set[str]
+    before: Set[str]
+    after: Set[str]
+    new_names: Dict[str, Set[str]] = field(default_factory=dict)  # old base -> new bases
+    old_names: Dict[str, Set[str]] = field(default_factory=dict)  # new base -> old bases
+
+    @classmethod
+    def of(
+        cls, removed: Set[str], added: Set[str], pairs: Iterable[Tuple[Code, Code]]
+    ) -> "RenameRules":
+        """The rules for the (before, after) code of the objects of one arch."""
+        both = list(pairs)
+        rules = cls(
+            removed, added,
+            {base_name(n) for code, _ in both for n in code.names},
+            {base_name(n) for _, code in both for n in code.names},
+        )
+        for old, new in both:
+            for a, b in renamed(old, new):
+                rules.new_names.setdefault(base_name(a), set()).add(base_name(b))
+                rules.old_names.setdefault(base_name(b), set()).add(base_name(a))
+        return rules
+
+
+def unexplained_renames(pairs: Iterable[Tuple[str, str]], rules: RenameRules) -> List[str]:
+    """Why each renamed symbol is no rename, for those neither gcc's numbering nor the patch
+    explains. A pair passes when both names are one once gcc's suffixes go, or when the patch
+    removes the old name and adds the new one, the new name was no symbol before, the old one
+    is none after, and every object renames the old name to the new one and nothing else to
+    it (so a call moved to another function, existing or renamed, is caught)."""
     left = []
     for a, b in pairs:
         base_a, base_b = base_name(a), base_name(b)
-        if base_a == base_b or (base_a in removed and base_b in added):
+        if base_a == base_b:
             continue
-        left.append((a, b))
+        if base_a not in rules.removed or base_b not in rules.added:
+            left.append(f"{a} -> {b}: not a rename the patch makes")
+        elif base_b in rules.before:
+            left.append(f"{a} -> {b}: {base_b} is a symbol before the patch too")
+        elif base_a in rules.after:
+            left.append(f"{a} -> {b}: {base_a} is a symbol after the patch too")
+        elif len(rules.new_names.get(base_a, ())) > 1 or len(rules.old_names.get(base_b, ())) > 1:
+            others = sorted(rules.new_names.get(base_a, set()) | rules.old_names.get(base_b, set()))
+            left.append(f"{a} -> {b}: not one rename in every object ({', '.join(others)})")
     return left
