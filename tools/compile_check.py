@@ -4,13 +4,13 @@ it was (issue 13).
     python tools/compile_check.py --tree /path/to/linux --patch rename.patch \\
         [--arch x86_64,arm64] [--work DIR] [--objects SPEC,...]
 
-For each arch it configures the tree (``allmodconfig``), builds the Hyper-V objects out of tree
-(``make O=<work>/before-<arch>``; the tree itself is never written), applies the patch to a copy
-of the tree kept in the work dir, builds the same objects again (``O=<work>/after-<arch>``), and
-compares each object's code sections with ``objdump -drtwz`` as tools/objcode.py normalises it
-(addresses and symbol names set aside; data, debug and line information never looked at).
-Build dirs and the copy stay in ``--work``: a second run with another patch on the same tree
-rebuilds only what that patch changes, and builds nothing before.
+The tree itself is never written: a copy of it in the work dir is built pristine for each arch
+(``allmodconfig``, ``make O=<work>/<tree>/before-<arch>``), then patched and built again
+(``O=<work>/<tree>/after-<arch>``), and each object's code sections are compared with
+``objdump -drtwz`` as tools/objcode.py normalises it (addresses and symbol names set aside;
+data, debug and line information never looked at). The copy and the build dirs stay in
+``--work``: a run with another patch on the same tree builds nothing before and rebuilds after
+only what the last patch or the new one touches.
 
 Exit status: 0 every object built before builds after with identical code; 1 an object differs
 or no longer builds; 2 usage error; 3 the tree or work dir is unusable; 4 the patch cannot be
@@ -113,8 +113,13 @@ class Source:
         self.applied = place / "applied.patch"
         if not self.path.is_dir():
             note(f"copying {tree} to {self.path}")
-            place.mkdir(parents=True, exist_ok=True)
-            subprocess.run(["cp", "-a", "--reflink=auto", str(tree), str(self.path)], check=True)
+            partial = place / "src.partial"
+            shutil.rmtree(partial, ignore_errors=True)
+            copy = ["cp", "-a", "--reflink=auto", str(tree), str(partial)]
+            done = subprocess.run(copy, capture_output=True, text=True)
+            if done.returncode != 0:
+                raise Failure(3, f"copying {tree} failed: {done.stderr.strip().splitlines()[0]}")
+            partial.rename(self.path)
 
     def pristine(self) -> None:
         """Take the applied patch off, if there is one."""
