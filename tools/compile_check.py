@@ -115,6 +115,7 @@ class Source:
             note(f"copying {tree} to {self.path}")
             partial = place / "src.partial"
             shutil.rmtree(partial, ignore_errors=True)
+            place.mkdir(parents=True, exist_ok=True)
             copy = ["cp", "-a", "--reflink=auto", str(tree), str(partial)]
             done = subprocess.run(copy, capture_output=True, text=True)
             if done.returncode != 0:
