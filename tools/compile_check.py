@@ -176,9 +176,13 @@ def build(
     (out / STAMP).unlink(missing_ok=True)
     log = out.parent / f"{out.name}.log"
     start = time.monotonic()
+    offset = log.stat().st_size if log.is_file() else 0  # the log keeps every run; read this one
     note(f"{out.name}: make {' '.join(targets)} (log {log})")
     rc = kbuild.make(source, out, arch, targets, log, jobs)
-    failed = sorted(kbuild.failed_objects(log.read_text(encoding="utf-8", errors="replace")))
+    with log.open("rb") as handle:
+        handle.seek(offset)
+        this_run = handle.read().decode("utf-8", errors="replace")
+    failed = sorted(kbuild.failed_objects(this_run))
     note(f"{out.name}: make exit {rc}, {len(failed)} failed, {time.monotonic() - start:.0f} s")
     payload = {"targets": targets, "key": key, "failed": failed, "rc": rc}
     (out / STAMP).write_text(json.dumps(payload), encoding="utf-8")
