@@ -9,6 +9,7 @@ must not count. The kbuild tests write a small kernel-shaped tree of Makefiles.
 from __future__ import annotations
 
 import difflib
+import os
 import shutil
 import subprocess
 import sys
@@ -382,3 +383,23 @@ def test_the_work_copy_takes_one_patch_off_before_the_next(tmp_path: Path) -> No
         source.patch(stale / "stale.patch")
     assert refused.value.code == 4 and "does not apply" in str(refused.value)
     assert (source.path / "drivers/hv/hv.c").read_text() == (tree / "drivers/hv/hv.c").read_text()
+
+
+def test_failed_objects_are_this_runs_not_the_last_ones(tmp_path: Path, monkeypatch) -> None:
+    # a stand-in make: fails hv.o on its first run only, as a fixed patch would
+    bin_dir = write(tmp_path, {"bin/make": (
+        "#!/bin/sh\n"
+        f"if [ ! -e {tmp_path}/ran ]; then touch {tmp_path}/ran; "
+        "echo 'make[4]: *** [scripts/Makefile.build:250: drivers/hv/hv.o] Error 1'; exit 2; fi\n"
+        "echo '  CC [M]  drivers/hv/hv.o'\n"
+    )}) / "bin"
+    (bin_dir / "make").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}:{os.environ['PATH']}")
+    out = tmp_path / "after-x86_64"
+    out.mkdir()
+    first = compile_check.build(tmp_path, out, X86, ["drivers/hv/"], "k1", 2)
+    assert first["failed"] == ["drivers/hv/hv.o"] and first["rc"] == 2
+    second = compile_check.build(tmp_path, out, X86, ["drivers/hv/"], "k2", 2)
+    assert second["failed"] == [] and second["rc"] == 0
+    assert compile_check.last_build(out, ["drivers/hv/"], "k2") == second
+    assert compile_check.last_build(out, ["drivers/hv/"], "k1") is None
