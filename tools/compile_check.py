@@ -354,12 +354,14 @@ def print_report(rows: List[Row], notes: List[str], arches: Sequence[kbuild.Arch
     for arch in arches:
         mine = [r for r in rows if r.arch == arch.name]
         built = [r for r in mine if r.before == "built"]
-        same = [r for r in built if r.ok and r.after == "built"]
+        both = [r for r in built if r.after == "built"]
+        same = [r for r in both if r.ok]
         insns = sum(r.instructions or 0 for r in same)
+        stopped = "".join(f"; {r.result}" for r in mine if r.target == "(make)")
         print(
-            f"{arch.name}: {len(built)} objects built before, "
-            f"{sum(r.after == 'built' for r in built)} after; {len(same)} identical "
-            f"({insns:,} instructions), {len(built) - len(same)} differ or no longer build"
+            f"{arch.name}: {len(built)} objects built before, {len(both)} of them after; "
+            f"{len(same)} identical ({insns:,} instructions), {len(both) - len(same)} differ, "
+            f"{len(built) - len(both)} no longer build{stopped}"
         )
 
 
