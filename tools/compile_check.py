@@ -99,6 +99,18 @@ def prepare_work(tree: Path, work: Path) -> Path:
     return place
 
 
+def _first_failure(done: subprocess.CompletedProcess) -> str:
+    """``file: Hunk #2 FAILED at 71.`` from ``patch --verbose`` output, or its last line."""
+    current = ""
+    lines = (done.stdout + done.stderr).splitlines()
+    for line in lines:
+        if line.startswith("checking file "):
+            current = line[len("checking file "):]
+        elif "FAILED" in line or "can't find file" in line:
+            return f"{current}: {line.strip()}" if current else line.strip()
+    return lines[-1].strip() if lines else "patch failed"
+
+
 class Source:
     """The work copy of the tree (``<place>/src``), pristine or with one patch applied.
 
@@ -140,10 +152,9 @@ class Source:
         if self.applied.is_file() and self.applied.read_bytes() == patch.read_bytes():
             return
         self.pristine()
-        trial = self._run(patch, "--dry-run")
+        trial = self._run(patch, "--dry-run", "--verbose")
         if trial.returncode != 0:
-            lines = (trial.stdout + trial.stderr).strip().splitlines()
-            raise Failure(4, f"{patch} does not apply to {self.tree}: {lines[0] if lines else '?'}")
+            raise Failure(4, f"{patch} does not apply to {self.tree}: {_first_failure(trial)}")
         self._run(patch)
         shutil.copyfile(patch, self.applied)
 
