@@ -1,10 +1,9 @@
 """tools/compile_check.py's pure parts (issue 13, "proven by the compiler").
 
 The objdump tests compile small kernel-shaped C files with the host gcc and with Debian's arm64
-cross gcc (each skipped when missing)
-and read them back with objdump, as the script does with the real objects: a rename must not
-show, a changed MSR number must, a moved ``__LINE__`` must be told apart, and data sections
-must not count. The kbuild tests write a small kernel-shaped tree of Makefiles.
+cross gcc (each skipped when missing) and read them back with objdump, as the script does with
+the real objects: a rename must not show, a changed MSR number must, a moved ``__LINE__`` must
+be told apart, and data sections must not count. The kbuild tests write a small kernel-shaped tree of Makefiles.
 """
 
 from __future__ import annotations
