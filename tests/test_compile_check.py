@@ -3,7 +3,7 @@
 The objdump tests compile small kernel-shaped C files with the host gcc and with Debian's arm64
 cross gcc (each skipped when missing) and read them back with objdump, as the script does with
 the real objects: a rename must not show, a changed MSR number must, a moved ``__LINE__`` must
-be told apart, and data sections must not count. The kbuild tests write a small kernel-shaped tree of Makefiles.
+be told apart, and data sections must not count. The object-list tests write a small kernel-shaped tree of Makefiles.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ TOOLS = Path(__file__).resolve().parent.parent / "tools"
 sys.path.insert(0, str(TOOLS))
 
 import compile_check  # noqa: E402
-import kbuild  # noqa: E402
+import hvobjects  # noqa: E402
 import objcode  # noqa: E402
 import patchinfo  # noqa: E402
 
@@ -279,8 +279,8 @@ TREE = {
     "arch/arm64/hyperv/Makefile": "obj-y := hv_core.o\n",
     "arch/arm64/hyperv/hv_core.c": "",
 }
-X86 = kbuild.Arch("x86_64", "x86", "x86", "", "objdump")
-ARM64 = kbuild.Arch("arm64", "arm64", "arm64", "aarch64-linux-gnu-", "aarch64-linux-gnu-objdump")
+X86 = hvobjects.Arch("x86_64", "x86", "x86", "", "objdump")
+ARM64 = hvobjects.Arch("arm64", "arm64", "arm64", "aarch64-linux-gnu-", "aarch64-linux-gnu-objdump")
 SPECS = [
     "drivers/hv/", "arch/*/hyperv/", "drivers/pci/controller/pci-hyperv*.o",
     "drivers/iommu/hyperv-iommu.o", "arch/x86/kernel/cpu/mshyperv.o",
@@ -290,20 +290,20 @@ SPECS = [
 def test_resolve_reads_the_makefiles_and_the_config(tmp_path: Path, cross: str) -> None:
     tree = write(tmp_path, TREE)
     config = {"CONFIG_HYPERV": "m", "CONFIG_PCI_HYPERV": "m", "CONFIG_PCI_HYPERV_INTERFACE": "m"}
-    arm = kbuild.resolve(tree, SPECS, ARM64, config)
+    arm = hvobjects.resolve(tree, SPECS, ARM64, config)
     assert arm == [
-        kbuild.Unit("drivers/hv/"),
-        kbuild.Unit("arch/arm64/hyperv/"),
-        kbuild.Unit("drivers/pci/controller/pci-hyperv-intf.o"),
-        kbuild.Unit("drivers/pci/controller/pci-hyperv.o"),
-        kbuild.Unit("drivers/iommu/hyperv-iommu.o", "CONFIG_HYPERV_IOMMU not set"),
+        hvobjects.Unit("drivers/hv/"),
+        hvobjects.Unit("arch/arm64/hyperv/"),
+        hvobjects.Unit("drivers/pci/controller/pci-hyperv-intf.o"),
+        hvobjects.Unit("drivers/pci/controller/pci-hyperv.o"),
+        hvobjects.Unit("drivers/iommu/hyperv-iommu.o", "CONFIG_HYPERV_IOMMU not set"),
     ]
-    x86 = kbuild.resolve(tree, SPECS, X86, dict(config, CONFIG_HYPERV_IOMMU="y"))
-    assert kbuild.Unit("arch/x86/hyperv/") in x86
-    assert kbuild.Unit("drivers/iommu/hyperv-iommu.o") in x86
-    assert kbuild.Unit("arch/x86/kernel/cpu/mshyperv.o", "not in this tree") in x86
-    no_hyperv = kbuild.resolve(tree, ["drivers/hv/"], X86, {})
-    assert no_hyperv == [kbuild.Unit("drivers/hv/", "CONFIG_HYPERV not set")]
+    x86 = hvobjects.resolve(tree, SPECS, X86, dict(config, CONFIG_HYPERV_IOMMU="y"))
+    assert hvobjects.Unit("arch/x86/hyperv/") in x86
+    assert hvobjects.Unit("drivers/iommu/hyperv-iommu.o") in x86
+    assert hvobjects.Unit("arch/x86/kernel/cpu/mshyperv.o", "not in this tree") in x86
+    no_hyperv = hvobjects.resolve(tree, ["drivers/hv/"], X86, {})
+    assert no_hyperv == [hvobjects.Unit("drivers/hv/", "CONFIG_HYPERV not set")]
 
 
 def test_compiled_objects_leave_composites_out(tmp_path: Path, cross: str) -> None:
@@ -314,9 +314,9 @@ def test_compiled_objects_leave_composites_out(tmp_path: Path, cross: str) -> No
         "drivers/hv/hv_vmbus.o": "",
         "drivers/hv/.gone.o.cmd": "source_drivers/hv/gone.o := x\n",
     })
-    assert kbuild.compiled_objects(build, kbuild.Unit("drivers/hv/")) == ["drivers/hv/hv.o"]
+    assert hvobjects.compiled_objects(build, hvobjects.Unit("drivers/hv/")) == ["drivers/hv/hv.o"]
     tree = write(tmp_path / "linux", {"drivers/hv/hv.c": "", "drivers/hv/hv_debugfs.c": ""})
-    notes = kbuild.unbuilt_sources(tree, build, kbuild.Unit("drivers/hv/"), "arm64")
+    notes = hvobjects.unbuilt_sources(tree, build, hvobjects.Unit("drivers/hv/"), "arm64")
     assert notes == ["arm64: not built by this configuration: drivers/hv/hv_debugfs.c"]
 
 
@@ -326,7 +326,7 @@ def test_failed_objects_come_from_make_errors() -> None:
         "make[4]: *** [/src/scripts/Makefile.build:250: drivers/hv/hv.o] Error 1\n"
         "make[2]: *** [/src/scripts/Makefile.build:500: drivers/hv] Error 2\n"
     )
-    assert kbuild.failed_objects(log) == {"drivers/hv/hv.o"}
+    assert hvobjects.failed_objects(log) == {"drivers/hv/hv.o"}
 
 
 @pytest.mark.parametrize(

@@ -33,7 +33,7 @@ from typing import List, Optional, Sequence, Tuple
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(1, str(Path(__file__).resolve().parent.parent))
 
-import kbuild  # noqa: E402
+import hvobjects  # noqa: E402
 import objcode  # noqa: E402
 import patchinfo  # noqa: E402
 from hvlint import tomlcompat  # noqa: E402
@@ -74,7 +74,7 @@ def note(message: str) -> None:
     print(f"compile_check: {message}", file=sys.stderr, flush=True)
 
 
-def check_tools(arches: Sequence[kbuild.Arch]) -> None:
+def check_tools(arches: Sequence[hvobjects.Arch]) -> None:
     """Every program the run needs is on PATH, else Failure(5)."""
     needed = ["make", "patch", "cp", "nice"]
     for arch in arches:
@@ -180,7 +180,7 @@ def last_build(out: Path, targets: List[str], key: str) -> Optional[dict]:
 
 
 def build(
-    source: Path, out: Path, arch: kbuild.Arch, targets: List[str], key: str, jobs: int
+    source: Path, out: Path, arch: hvobjects.Arch, targets: List[str], key: str, jobs: int
 ) -> dict:
     """Build ``targets`` from ``source`` in ``out`` and stamp it with ``key``; the stamp:
     make's exit code and the objects it reported failing."""
@@ -189,11 +189,11 @@ def build(
     start = time.monotonic()
     offset = log.stat().st_size if log.is_file() else 0  # the log keeps every run; read this one
     note(f"{out.name}: make {' '.join(targets)} (log {log})")
-    rc = kbuild.make(source, out, arch, targets, log, jobs)
+    rc = hvobjects.make(source, out, arch, targets, log, jobs)
     with log.open("rb") as handle:
         handle.seek(offset)
         this_run = handle.read().decode("utf-8", errors="replace")
-    failed = sorted(kbuild.failed_objects(this_run))
+    failed = sorted(hvobjects.failed_objects(this_run))
     note(f"{out.name}: make exit {rc}, {len(failed)} failed, {time.monotonic() - start:.0f} s")
     payload = {"targets": targets, "key": key, "failed": failed, "rc": rc}
     (out / STAMP).write_text(json.dumps(payload), encoding="utf-8")
@@ -201,7 +201,7 @@ def build(
 
 
 def configure(
-    source: Path, out: Path, arch: kbuild.Arch, target: str, seed: Optional[Path] = None
+    source: Path, out: Path, arch: hvobjects.Arch, target: str, seed: Optional[Path] = None
 ) -> None:
     """Make ``out/.config`` unless it is there: with ``target`` (allmodconfig) or, given
     ``seed``, as that .config refreshed for ``source`` (olddefconfig)."""
@@ -211,13 +211,13 @@ def configure(
     log = out.parent / f"{out.name}.log"
     if seed is not None:
         shutil.copyfile(seed, out / ".config")
-    rc = kbuild.make(source, out, arch, ["olddefconfig" if seed else target], log, 2)
+    rc = hvobjects.make(source, out, arch, ["olddefconfig" if seed else target], log, 2)
     if rc != 0 or not (out / ".config").is_file():
         (out / ".config").unlink(missing_ok=True)
         raise Failure(3, f"{arch.name}: configuring {out} failed, see {log}")
 
 
-def disassemble(arch: kbuild.Arch, path: Path) -> objcode.Code:
+def disassemble(arch: hvobjects.Arch, path: Path) -> objcode.Code:
     """``objdump -drtwz`` of one object, normalised."""
     done = subprocess.run([arch.objdump, "-drtwz", str(path)], capture_output=True, text=True)
     if done.returncode != 0:
@@ -233,7 +233,7 @@ WHY = {
 
 
 def compare_object(
-    arch: kbuild.Arch, rel: str, old: objcode.Code, new: objcode.Code,
+    arch: hvobjects.Arch, rel: str, old: objcode.Code, new: objcode.Code,
     info: patchinfo.PatchInfo, rules: objcode.RenameRules, show: int,
 ) -> Row:
     """The row of an object built on both sides, from its code before and after."""
@@ -261,24 +261,24 @@ def compare_object(
 class Plan:
     """One arch's part of the run: its build dirs and what it builds."""
 
-    arch: kbuild.Arch
+    arch: hvobjects.Arch
     before: Path
     after: Path
-    units: List[kbuild.Unit]
+    units: List[hvobjects.Unit]
     targets: List[str]
     failed_before: List[str] = field(default_factory=list)
 
 
 def plan_and_build_before(
-    arch: kbuild.Arch, source: Source, place: Path, specs: Sequence[str], data: dict, jobs: int
+    arch: hvobjects.Arch, source: Source, place: Path, specs: Sequence[str], data: dict, jobs: int
 ) -> Plan:
     """Configure ``arch``, resolve the specs, and build the pristine copy unless done."""
     before = place / f"before-{arch.name}"
     if not (before / ".config").is_file():
         source.pristine()
         configure(source.path, before, arch, data["config"])
-    config = kbuild.read_config(before / ".config")
-    units = kbuild.resolve(source.tree, specs, arch, config)
+    config = hvobjects.read_config(before / ".config")
+    units = hvobjects.resolve(source.tree, specs, arch, config)
     plan = Plan(arch, before, place / f"after-{arch.name}", units, [u.target for u in units if not u.skipped])
     if plan.targets:
         stamp = last_build(before, plan.targets, "")
@@ -300,7 +300,7 @@ def build_after_and_compare(
     if not plan.targets:
         return [], notes
     configure(source.path, plan.after, arch, "", plan.before / ".config")
-    if kbuild.read_config(plan.after / ".config") != kbuild.read_config(plan.before / ".config"):
+    if hvobjects.read_config(plan.after / ".config") != hvobjects.read_config(plan.before / ".config"):
         notes.append(f"{arch.name}: the patched tree's configuration differs from the original's")
     stamp = last_build(plan.after, plan.targets, key)
     if stamp is not None:
@@ -320,8 +320,8 @@ def build_after_and_compare(
     for unit in plan.units:
         if unit.skipped:
             continue
-        old = [o for o in kbuild.compiled_objects(plan.before, unit) if o not in plan.failed_before]
-        new = [o for o in kbuild.compiled_objects(plan.after, unit) if o not in failed_after]
+        old = [o for o in hvobjects.compiled_objects(plan.before, unit) if o not in plan.failed_before]
+        new = [o for o in hvobjects.compiled_objects(plan.after, unit) if o not in failed_after]
         if not unit.is_dir and not old:
             rows.append(Row(arch.name, unit.target, "failed", "-", result="not built before"))
         for rel in old + [o for o in new if o not in old]:
@@ -336,7 +336,7 @@ def build_after_and_compare(
                 pending.append((len(rows), rel))
                 rows.append(Row(arch.name, rel))
         if unit.is_dir:
-            notes += kbuild.unbuilt_sources(source.tree, plan.before, unit, arch.name)
+            notes += hvobjects.unbuilt_sources(source.tree, plan.before, unit, arch.name)
     codes = {rel: (disassemble(arch, plan.before / rel), disassemble(arch, plan.after / rel))
              for _, rel in pending}
     rules = objcode.RenameRules.of(info.removed, info.added, codes.values())
@@ -345,7 +345,7 @@ def build_after_and_compare(
     return rows, notes
 
 
-def print_report(rows: List[Row], notes: List[str], arches: Sequence[kbuild.Arch]) -> None:
+def print_report(rows: List[Row], notes: List[str], arches: Sequence[hvobjects.Arch]) -> None:
     """The per-object table, the differences, the notes and a summary per arch."""
     width = max([len(r.target) for r in rows] + [6])
     print(f"{'arch':<7} {'object':<{width}} {'before':<6} {'after':<6} {'insns':>7}  result")
@@ -403,7 +403,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         unknown = [a for a in args.arch.split(",") if a not in data["arch"]]
         if unknown:
             raise Failure(2, f"unknown arch {unknown[0]} (known: {', '.join(data['arch'])})")
-        arches = [kbuild.Arch(name, **data["arch"][name]) for name in args.arch.split(",")]
+        arches = [hvobjects.Arch(name, **data["arch"][name]) for name in args.arch.split(",")]
         specs = args.objects.split(",") if args.objects else list(data["objects"])
         check_tools(arches)
         tree = args.tree.resolve()

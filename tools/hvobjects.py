@@ -1,4 +1,4 @@
-"""Which Hyper-V objects a kernel tree and its configuration build, and building them.
+"""Which Hyper-V objects a kernel tree and its configuration build (for compile_check), and building them.
 
 An object spec is a directory (``drivers/hv/``: every object its Makefile builds under the
 configuration) or an object (``drivers/iommu/hyperv-iommu.o``, a ``*`` matching source files).
