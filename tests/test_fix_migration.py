@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import fix_support as fs
-from hvlint import ruledata
+from hvlint import ruledata, tomlcompat
 from hvlint.fix import data as fix_data
 
 _COMMENT = re.compile(r"/\*.*?\*/|//[^\n]*", re.S)
@@ -59,6 +59,20 @@ def test_syn_reg_keeps_the_accessor_names_and_takes_back_mainlines():
     assert dict(m.functions) == {new: old for old, new in PRE_RENAME.items()}
     assert "hv_set_msr" in m.accessors and "hv_get_register" not in dict(m.functions)
     assert m.aliases == ()
+
+
+def test_each_schemes_accessors_include_its_namings_register_roles():
+    # rules/schemes.toml (what HV103 checks) and rules/migrations.toml (what --fix renames to)
+    # name the same functions; a register-taking role that a scheme's naming has but its
+    # accessor list lacks would be written by --fix yet never checked (hv_raw_get_msr was one).
+    raw = tomlcompat.loads((ruledata.rules_dir() / "migrations.toml").read_text(encoding="utf-8"))
+    takes_register = {role for role, spec in raw["roles"].items() if spec.get("accessor")}
+    schemes = ruledata.load().schemes
+    for name, naming in raw["naming"].items():
+        if name not in schemes:
+            continue
+        wanted = {fn for role, fn in naming.items() if role in takes_register}
+        assert wanted <= set(schemes[name].accessors), (name, wanted - set(schemes[name].accessors))
 
 
 def test_a_scheme_without_a_naming_renames_nothing():
