@@ -113,8 +113,8 @@ def make_tree(dest: Path, env: Dict[str, str]) -> Path:
 
 def readme_commands() -> List[List[str]]:
     """The README's ``git config --add b4.KEY VALUE`` lines, split as a shell splits them."""
-    return [shlex.split(line) for line in README.read_text().splitlines()
-            if line.startswith("git config --add b4.")]
+    lines = (line.strip() for line in README.read_text().splitlines())
+    return [shlex.split(line) for line in lines if line.startswith("git config --add b4.")]
 
 
 def readme_values(key: str) -> List[str]:

@@ -1,4 +1,4 @@
-"""The package layout: which part of hvlint may import which (README, "Layout").
+"""The package layout: which part of hvlint may import which (docs/layout.md).
 
 Each module belongs to a layer; a module imports only from its own part or from lower layers,
 so the front ends (cli, gate, fix, lsp) sit on the engine and nothing below them imports a front
