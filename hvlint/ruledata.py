@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
@@ -35,10 +35,16 @@ class Rule:
     good: Tuple[DocExample, ...]
     strict_only: bool = False
     source_file: str = ""
+    # The longer explanations a message can carry as a gcc-style ``note:`` (the [notes] table).
+    notes: Dict[str, str] = field(default_factory=dict)
 
     def message(self, key: str, **fields: object) -> str:
         """Format the message template ``key`` with ``fields``."""
         return self.messages[key].format(**fields)
+
+    def note(self, key: str, **fields: object) -> str:
+        """Format the note template ``key`` with ``fields``."""
+        return self.notes[key].format(**fields)
 
     def doc_markdown(self) -> str:
         """The rule's doc as Markdown (used by --explain, hover and SARIF help)."""
@@ -190,6 +196,7 @@ def _load_rule(path: Path) -> Rule:
         good=_examples(doc.get("good", [])),
         strict_only=bool(data.get("strict_only", False)),
         source_file=path.name,
+        notes=dict(data.get("notes", {})),
     )
 
 

@@ -181,7 +181,8 @@ def test_patch_on_a_pre_rename_tree_is_told_how_to_create_the_missing_alias(pre_
     assert doc["scheme"]["name"] == "syn-reg"
     [f] = doc["findings"]
     assert (f["type"], f["suggestion"]) == ("GENERIC_REG_PREFIX", None)
-    assert "HV_SYN_REG_SIMP is not defined yet" in f["message"] and "hvlint --fix" in f["message"]
+    assert f["message"].endswith("rename it HV_SYN_REG_SIMP (not defined yet)")
+    assert "before the alias rename" in f["notes"][0] and "hvlint --fix" in f["notes"][0]
 
 
 def test_without_a_tree_the_series_decides(upstream_repo):
