@@ -35,16 +35,10 @@ class Rule:
     good: Tuple[DocExample, ...]
     strict_only: bool = False
     source_file: str = ""
-    # The longer explanations a message can carry as a gcc-style ``note:`` (the [notes] table).
-    notes: Dict[str, str] = field(default_factory=dict)
 
     def message(self, key: str, **fields: object) -> str:
         """Format the message template ``key`` with ``fields``."""
         return self.messages[key].format(**fields)
-
-    def note(self, key: str, **fields: object) -> str:
-        """Format the note template ``key`` with ``fields``."""
-        return self.notes[key].format(**fields)
 
     def doc_markdown(self) -> str:
         """The rule's doc as Markdown (used by --explain, hover and SARIF help)."""
@@ -121,6 +115,9 @@ class RuleData:
     msr_first: int
     msr_last: int
     registers: Tuple[Register, ...]
+    # Why a scheme's alias a finding would name does not exist, at length: the gcc-style
+    # ``note:`` of HV102/HV103 (rules/schemes.toml [missing_alias_notes]), by reason.
+    missing_alias_notes: Dict[str, str] = field(default_factory=dict)
 
     def rule(self, key: str) -> Rule:
         """Find a rule by code (HV101) or TYPE (HV_REGISTER_MSR), case-insensitively."""
@@ -196,7 +193,6 @@ def _load_rule(path: Path) -> Rule:
         good=_examples(doc.get("good", [])),
         strict_only=bool(data.get("strict_only", False)),
         source_file=path.name,
-        notes=dict(data.get("notes", {})),
     )
 
 
@@ -262,4 +258,5 @@ def load(directory: Optional[str] = None) -> RuleData:
             )
             for r in regs["register"]
         ),
+        missing_alias_notes=dict(schemes_doc.get("missing_alias_notes", {})),
     )

@@ -98,14 +98,16 @@ class FileContext:
     def alias_finding(self, rule: Rule, offset: int, name: str, key: str, fields: Dict[str, object]) -> Finding:
         """A finding whose replacement is the scheme's alias ``fields["suggestion"]``: message
         ``key`` when the alias exists; where it does not, message ``key_<why>`` (the answer of
-        :meth:`missing_alias`) and the rule's note of that name, if it has one."""
+        :meth:`missing_alias`) and the note for that reason (rules/schemes.toml), if any: one
+        text for every finding of the reason, so a run shows it once."""
         alias = str(fields["suggestion"])
         missing = self.missing_alias(alias)
         if missing is None:
             return self.finding(rule, offset, name, rule.message(key, **fields), alias)
         prefix = self.scheme.alias_prefix
         fields = dict(fields, register=alias[len(prefix):], count=self.tree_alias_count())
-        notes = (rule.note(missing, **fields),) if missing in rule.notes else ()
+        template = self.data.missing_alias_notes.get(missing)
+        notes = (template.format(**fields),) if template else ()
         return self.finding(rule, offset, name, rule.message(f"{key}_{missing}", **fields), notes=notes)
 
     def is_register_alias(self, value: str) -> bool:
