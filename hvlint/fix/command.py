@@ -182,10 +182,12 @@ def fixable(args: argparse.Namespace, settings, findings: "Sequence[Finding]") -
     if not any(f.code in FIXABLE for f in findings):
         return 0  # only rules --fix never touches: no need to plan
     try:
-        _linter, _result, _tree, plan = _plan(args, settings)
+        _linter, result, _tree, plan = _plan(args, settings)
     except FixError:
         return None
-    settled = {_where(f) for item in plan.items for f in item.findings}
+    # As --fix counts: what it found and does not report as left (a HV102 on the register of a
+    # rewritten call goes with the call).
+    settled = {_where(f) for f in result.findings} - {_where(left.finding) for left in plan.left}
     return sum(1 for f in findings if _where(f) in settled)
 
 
