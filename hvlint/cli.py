@@ -15,7 +15,9 @@ from typing import List, NoReturn, Optional, Sequence, TextIO
 from hvlint import __version__, ruledata
 from hvlint.config import SCHEME_CHOICES, ConfigError, Settings, find_config, load_settings, with_options
 from hvlint.engine import Linter, find_root
+from hvlint.gate.options import GateOptions
 from hvlint.reporters import FORMATS, print_problems, report
+from hvlint.reporters.summary import summary_line
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -115,10 +117,14 @@ def run(argv: Sequence[str], stdin: TextIO, stdout: TextIO, stderr: TextIO) -> i
     paths = [Path(p) for p in args.paths if p != "-"]
     start = Path(args.root) if args.root else (paths[0] if paths else Path.cwd())
     settings = resolve_settings(args, data, start.resolve() if start.exists() else Path.cwd())
-    for front_end in (precommit, fix, gate):
-        code = front_end.run(args, settings, stdin, stdout, stderr)
-        if code is not None:
-            return code
+    gate_options = GateOptions.from_namespace(args)  # the gate and the hooks take no Namespace
+    code = precommit.run(gate_options, settings, stdin, stdout, stderr)
+    if code is None:
+        code = fix.run(args, settings, stdin, stdout, stderr)
+    if code is None:
+        code = gate.run(gate_options, settings, stdin, stdout, stderr)
+    if code is not None:
+        return code
     if args.root:
         root = Path(args.root)
         if not root.is_dir():
@@ -138,6 +144,8 @@ def run(argv: Sequence[str], stdin: TextIO, stdout: TextIO, stderr: TextIO) -> i
             stderr.write(f"hvlint: note: {note}\n")
     report(result, linter, args.format, stdout)
     print_problems(result.problems, stderr)
+    if args.format == "text" and result.findings and args.summary:
+        stderr.write(summary_line(result.findings, fix.fixable(args, settings, result.findings)))
     if result.problems:
         return EXIT_ERROR
     return EXIT_FINDINGS if result.findings else EXIT_CLEAN

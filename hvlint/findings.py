@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Optional
+from typing import Optional, Tuple
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,8 @@ class Finding:
     Lines and columns are 1-based; ``end_column`` is exclusive (the column just past the
     offending name), as in SARIF. ``name`` is the exact text the finding is about and
     ``suggestion`` the name that should replace it, or None when hvlint cannot tell.
+    ``notes`` are longer explanations, shown once per run as gcc-style ``note:`` lines
+    (the same text on many findings is one fact about the tree, not about each line).
     """
 
     path: str
@@ -41,7 +43,7 @@ class Finding:
     name: str
     suggestion: Optional[str] = None
     patch: Optional[PatchRef] = None
-    notes: tuple = field(default=(), compare=False)
+    notes: Tuple[str, ...] = field(default=(), compare=False)
 
     def sort_key(self) -> tuple:
         """Order findings by file, position, then rule."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
@@ -115,6 +115,9 @@ class RuleData:
     msr_first: int
     msr_last: int
     registers: Tuple[Register, ...]
+    # Why a scheme's alias a finding would name does not exist, at length: the gcc-style
+    # ``note:`` of HV102/HV103 (rules/schemes.toml [missing_alias_notes]), by reason.
+    missing_alias_notes: Dict[str, str] = field(default_factory=dict)
 
     def rule(self, key: str) -> Rule:
         """Find a rule by code (HV101) or TYPE (HV_REGISTER_MSR), case-insensitively."""
@@ -255,4 +258,5 @@ def load(directory: Optional[str] = None) -> RuleData:
             )
             for r in regs["register"]
         ),
+        missing_alias_notes=dict(schemes_doc.get("missing_alias_notes", {})),
     )

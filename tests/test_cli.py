@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import shutil
 import subprocess
 import sys
 
@@ -29,6 +31,37 @@ def test_text_is_gcc_style_and_exit_1_on_findings():
     assert first.endswith("[HV101 HV_REGISTER_MSR]")
 
 
+def _summary(stdout: str) -> str:
+    """The summary a text run's stdout implies, without the fixable part."""
+    found = [line for line in stdout.splitlines() if ": note: " not in line]
+    errors, warnings = (sum(f": {s}: " in line for line in found) for s in ("error", "warning"))
+    return f"{len(found)} findings: {errors} errors, {warnings} warnings"
+
+
+def test_text_run_ends_with_a_summary_counting_what_fix_really_settles(tmp_path):
+    tree = tmp_path / "linux"
+    shutil.copytree(PRE, tree)
+    res = hvlint(tree)
+    summary = _summary(res.stdout)
+    m = re.fullmatch(re.escape(summary) + r"; (\d+) fixable with `hvlint --fix`\n", res.stderr)
+    assert m, res.stderr
+    fixable = int(m.group(1))
+    total = int(summary.split()[0])
+    assert 0 < fixable < total  # the example keeps one HV102 on purpose
+    # The pre-rename tree's explanation is one note, however many findings share it.
+    notes = [line for line in res.stdout.splitlines() if ": note: " in line]
+    assert len(notes) == 1 and "from before the alias rename" in notes[0]
+    assert hvlint("--fix", tree).returncode == 1  # findings are left
+    after = hvlint(tree)
+    assert int(after.stderr.split()[0]) == total - fixable
+    assert after.stderr.endswith("warnings\n") or "fixable" not in after.stderr
+
+
+def test_no_summary_and_other_formats_keep_stderr_empty():
+    assert hvlint("--no-summary", PRE).stderr == ""
+    assert hvlint("--format", "json", PRE).stderr == ""
+
+
 def test_clean_tree_exits_0_silently():
     res = hvlint("--strict", RENAMED)
     assert (res.returncode, res.stdout, res.stderr) == (0, "", "")
@@ -41,7 +74,10 @@ def test_json_shape():
     assert doc["scheme"]["name"] == "syn-reg"
     f = doc["findings"][0]
     assert set(f) == {"path", "line", "column", "end_line", "end_column", "type", "code", "severity",
-                      "message", "suggestion"}
+                      "message", "suggestion", "notes"}
+    assert f["notes"] == []  # an HV101 needs no note; an HV103 of this tree has one:
+    [note] = {n for g in doc["findings"] if g["code"] == "HV103" for n in g["notes"]}
+    assert "from before the alias rename" in note
     assert (f["path"], f["line"], f["column"], f["end_column"]) == (
         "arch/x86/include/asm/hyperv-tlfs.h", 17, 9, 9 + len("HV_REGISTER_VP_INDEX"))
     assert f["suggestion"] == "HV_X64_MSR_VP_INDEX"

@@ -111,6 +111,21 @@ async def test_open_reports_expected_diagnostics(client: LanguageClient, tmp_pat
     assert isinstance(reports[-1], types.WorkDoneProgressEnd)
 
 
+async def test_a_findings_note_is_the_second_line_of_its_message(client: LanguageClient, tmp_path: Path):
+    """The tree defines four HV_SYN_REG_* aliases, none for GUEST_OS_ID: the message says so and
+    the note, on its own line, why and what to do (an editor shows each diagnostic alone)."""
+    root = copy_tree(tmp_path)
+    await start(client, root)
+    text = "void hv_guest_id_clear(void)\n{\n\thv_set_register(HV_REGISTER_GUEST_OS_ID, 0);\n}\n"
+    uri = open_doc(client, root / "drivers/hv/hv_guest.c", text)
+    [diag] = await wait_diagnostics(
+        client, uri, lambda d: got(d) == {(2, "GENERIC_REG_PREFIX")} and "\n" in d[0].message, "a note"
+    )
+    message, note = diag.message.split("\n")
+    assert message.endswith("rename it HV_SYN_REG_GUEST_OS_ID (this tree has none yet)")
+    assert note.startswith("note: this tree defines 4 HV_SYN_REG_* aliases, but not one for every register")
+
+
 async def test_error_severity_and_header_findings(client: LanguageClient, tmp_path: Path):
     root = copy_tree(tmp_path)
     await start(client, root)

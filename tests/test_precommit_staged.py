@@ -53,7 +53,7 @@ def test_added_fault_is_reported_and_old_findings_are_not(repo):
     expected = pr.append(repo, pr.HV_C, pr.BAD_SCONTROL)
     pr.git(repo, "add", "-A")
     code, out, err = hvlint("--staged", pr.HV_C)
-    assert (code, err) == (1, "")
+    assert (code, err) == (1, f"{len(expected)} finding: 0 errors, 1 warning\n") and len(expected) == 1
     assert pr.reported(out) == expected
     assert "HV_SYN_REG_SCONTROL" in out  # the suggestion
 
@@ -214,7 +214,7 @@ def test_push_gates_exactly_the_commits_pushed(repo, monkeypatch):
     monkeypatch.setenv("PRE_COMMIT_FROM_REF", base)
     monkeypatch.setenv("PRE_COMMIT_TO_REF", commits[2])
     code, out, err = hvlint("--pre-push")
-    assert (code, err) == (1, "")
+    assert (code, err) == (1, "1 finding: 0 errors, 1 warning\n")  # --fix fixes trees, not patches
     assert pr.reported(out) == expected
     assert "(patch 2/3: hv: clear SCONTROL on teardown)" in out
     monkeypatch.setenv("PRE_COMMIT_FROM_REF", commits[1])  # the bad commit is already pushed

@@ -21,9 +21,9 @@ def test_golden():
 def test_an_error_fails_the_patch_and_every_finding_is_listed():
     result = _result(FINDINGS)
     assert (result["tool"], result["status"]) == ("hvlint", "fail")
-    assert result["summary"] == "2 errors, 1 warning, 1 check"
+    assert result["summary"] == "2 errors, 3 warnings, 1 check"
     details = json.loads(result["details"])
-    assert [d["status"] for d in details] == ["fail", "fail", "warn", "warn"]
+    assert [d["status"] for d in details] == ["fail", "fail", "warn", "warn", "warn", "warn"]
     assert details[1]["description"] == (
         "drivers/hv/hv.c:28: ERROR:X86_NAME_IN_GENERIC: rdmsrl is x86-only: use hv_get_register"
     )
@@ -31,7 +31,7 @@ def test_an_error_fails_the_patch_and_every_finding_is_listed():
 
 def test_warnings_and_checks_only_warn():
     result = _result(FINDINGS[2:])
-    assert (result["status"], result["summary"]) == ("warn", "1 warning, 1 check")
+    assert (result["status"], result["summary"]) == ("warn", "3 warnings, 1 check")
 
 
 def test_a_clean_patch_passes_in_b4s_words():

@@ -15,7 +15,12 @@ def test_golden():
 
 def test_levels():
     kinds = [line.split(" ", 1)[0] for line in github.render(FINDINGS, meta()).splitlines()]
-    assert kinds == ["::error", "::error", "::warning", "::notice"]
+    assert kinds == ["::error", "::error", "::warning", "::notice", "::warning", "::warning"]
+
+
+def test_notes_are_further_lines_of_each_annotation():
+    lines = github.render(FINDINGS, meta()).splitlines()
+    assert [line.count("%0Anote: this tree defines no HV_SYN_REG_* alias yet") for line in lines] == [0, 0, 0, 0, 1, 1]
 
 
 def test_escaping_of_properties_and_message():

@@ -102,3 +102,13 @@ def test_fixes_only_for_drop_in_constant_renames(index, fix):
     if fix:
         (change,) = result["fixes"][0]["artifactChanges"]
         assert change["replacements"][0]["insertedContent"]["text"] == FINDINGS[index].suggestion
+
+
+def test_notes_are_related_locations_at_the_finding():
+    doc = json.loads(sarif.render(FINDINGS, meta()))
+    validate(doc)
+    results = doc["runs"][0]["results"]
+    assert [len(r.get("relatedLocations", [])) for r in results] == [0, 0, 0, 0, 1, 1]
+    [related] = results[4]["relatedLocations"]
+    assert related["message"]["text"] == FINDINGS[4].notes[0]
+    assert related["physicalLocation"] == results[4]["locations"][0]["physicalLocation"]

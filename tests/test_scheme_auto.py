@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import json
 from pathlib import Path
-from typing import List, Tuple
+from typing import Dict, List, Tuple
 
 import pytest
 
@@ -101,10 +101,64 @@ def test_an_alias_that_does_not_exist_yet_is_not_suggested(pre_rename, monkeypat
     hv103 = [f for f in doc["findings"] if f["code"] == "HV103"]
     assert hv103 and all(f["suggestion"] is None for f in hv103)
     assert all(
-        "HV_SYN_REG_SCONTROL is not defined yet" in f["message"] and "hvlint --fix" in f["message"]
-        and "hvlint --diff" in f["message"] and "use HV_SYN_REG_SCONTROL" not in f["message"]
+        f["message"].endswith("not HV_REGISTER_SCONTROL: rename it HV_SYN_REG_SCONTROL (not defined yet)")
         for f in hv103
     )
+    # The why and the how are the note, the same on every finding of its kind.
+    [note] = {n for f in hv103 for n in f["notes"]}
+    assert note.startswith("this tree defines no HV_SYN_REG_* alias yet (it is from before the alias rename)")
+    assert "hvlint --diff" in note and "hvlint --fix" in note
+
+
+def _guest_os_id_user(accessor: str) -> Dict[str, str]:
+    """Shared code passing GUEST_OS_ID, which arm64 has too but neither scheme tree aliases."""
+    return {"drivers/hv/hv_guest.c": f"""\
+// SPDX-License-Identifier: GPL-2.0-only
+#include <asm/mshyperv.h>
+
+void hv_guest_id_clear(void)
+{{
+	{accessor}(HV_X64_MSR_GUEST_OS_ID, 0);
+}}
+"""}
+
+
+def test_after_the_rename_a_register_without_an_alias_is_not_called_pre_rename(upstream, monkeypatch):
+    """Issue 18: the tree defines HV_MSR_* aliases, just none for GUEST_OS_ID (as 6.12)."""
+    write_tree(upstream, _guest_os_id_user("hv_set_msr"))
+    _code, doc, err = hvlint(upstream, monkeypatch, "drivers/hv/hv_guest.c")
+    got = {f["code"]: f for f in doc["findings"]}
+    assert sorted(got) == ["HV102", "HV103"]
+    for f in got.values():
+        assert f["suggestion"] is None
+        assert "rename it HV_MSR_GUEST_OS_ID (this tree has none yet)" in f["message"]
+        [note] = f["notes"]
+        assert note.startswith("this tree defines 3 HV_MSR_* aliases, but not one for every register")
+        assert "before the alias rename" not in f["message"] + note
+    assert "hvlint --fix does it" in got["HV103"]["notes"][0]
+
+
+def test_before_the_rename_the_same_register_is_told_the_tree_has_no_alias_yet(pre_rename, monkeypatch):
+    write_tree(pre_rename, _guest_os_id_user("hv_set_register"))
+    _code, doc, _ = hvlint(pre_rename, monkeypatch, "drivers/hv/hv_guest.c")
+    [f] = [f for f in doc["findings"] if f["code"] == "HV103"]
+    assert f["message"].endswith("rename it HV_SYN_REG_GUEST_OS_ID (not defined yet)")
+    assert f["notes"][0].startswith("this tree defines no HV_SYN_REG_* alias yet (it is from before the alias rename)")
+
+
+@pytest.mark.parametrize("tree, accessor", [("upstream", "hv_set_msr"), ("pre_rename", "hv_set_register")])
+def test_a_register_arm64_lacks_gets_no_alias_on_either_tree(tree, accessor, request, monkeypatch):
+    """VP_ASSIST_PAGE is x86's alone (rules/registers.toml, and no tree defines it for arm64):
+    no alias can name it on both arches, whatever the tree's state."""
+    root = request.getfixturevalue(tree)
+    write_tree(root, {"drivers/hv/hv_guest.c": _guest_os_id_user(accessor)["drivers/hv/hv_guest.c"].replace(
+        "GUEST_OS_ID", "VP_ASSIST_PAGE")})
+    _code, doc, _ = hvlint(root, monkeypatch, "drivers/hv/hv_guest.c")
+    [f] = [f for f in doc["findings"] if f["code"] == "HV103"]
+    assert f["message"].endswith(
+        "but arm64 has no VP_ASSIST_PAGE register: keep this access in arch code or behind an arch hook"
+    )
+    assert (f["suggestion"], f["notes"]) == (None, [])
 
 
 def test_an_alias_that_exists_is_suggested(pre_rename, monkeypatch):
@@ -215,9 +269,20 @@ def test_without_aliases_anywhere_no_prefix_is_the_trees(pre_rename, monkeypatch
 
 def test_hv102_names_no_undefined_alias_either(pre_rename, monkeypatch):
     """An x86 MSR name in shared code of a pre-rename tree: the alias that would replace it
-    does not exist, so the message says how to make it instead of suggesting it."""
-    write_tree(pre_rename, {"drivers/hv/hv_vp.c": "u64 hv_vp_assist(void)\n{\n\treturn HV_X64_MSR_VP_ASSIST_PAGE;\n}\n"})
+    does not exist, so the message says so and the note how to make it."""
+    write_tree(pre_rename, {"drivers/hv/hv_vp.c": "u64 hv_vp_simp(void)\n{\n\treturn HV_X64_MSR_SIMP;\n}\n"})
     _code, doc, _ = hvlint(pre_rename, monkeypatch, "drivers/hv/hv_vp.c")
     [f] = doc["findings"]
     assert (f["code"], f["suggestion"]) == ("HV102", None)
-    assert "HV_SYN_REG_VP_ASSIST_PAGE that would replace it is not defined yet" in f["message"]
+    assert "rename it HV_SYN_REG_SIMP (not defined yet), or move it behind an arch hook" in f["message"]
+    assert f["notes"][0].startswith("this tree defines no HV_SYN_REG_* alias yet")
+
+
+def test_hv102_of_a_register_arm64_lacks_says_so(pre_rename, monkeypatch):
+    write_tree(pre_rename, {"drivers/hv/hv_vp.c": "u64 hv_vp_assist(void)\n{\n\treturn HV_X64_MSR_VP_ASSIST_PAGE;\n}\n"})
+    _code, doc, _ = hvlint(pre_rename, monkeypatch, "drivers/hv/hv_vp.c")
+    [f] = doc["findings"]
+    assert (f["code"], f["suggestion"], f["notes"]) == ("HV102", None, [])
+    assert f["message"].endswith(
+        "and arm64 has no VP_ASSIST_PAGE register: move it to arch/x86 or behind an arch hook"
+    )

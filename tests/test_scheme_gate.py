@@ -181,7 +181,24 @@ def test_patch_on_a_pre_rename_tree_is_told_how_to_create_the_missing_alias(pre_
     assert doc["scheme"]["name"] == "syn-reg"
     [f] = doc["findings"]
     assert (f["type"], f["suggestion"]) == ("GENERIC_REG_PREFIX", None)
-    assert "HV_SYN_REG_SIMP is not defined yet" in f["message"] and "hvlint --fix" in f["message"]
+    assert f["message"].endswith("rename it HV_SYN_REG_SIMP (not defined yet)")
+    assert "before the alias rename" in f["notes"][0] and "hvlint --fix" in f["notes"][0]
+
+
+def test_patch_on_a_renamed_tree_is_told_the_register_has_no_alias_there(upstream_repo, checkout):
+    """Issue 18: the tree has HV_MSR_* aliases but none for GUEST_OS_ID, so 'a tree from before
+    the alias rename' would be false; the message and note say what is true."""
+    commit(upstream_repo, "Drivers: hv: clear the guest OS id on teardown", {
+        HV_C: ("\thv_set_msr(HV_MSR_EOM, 0);\n", "\thv_set_msr(HV_MSR_EOM, 0);\n\thv_set_msr(HV_X64_MSR_GUEST_OS_ID, 0);\n"),
+    })
+    doc = gate(checkout(upstream_repo), *mails(upstream_repo))
+    assert doc["scheme"]["name"] == "upstream"
+    assert sorted(f["code"] for f in doc["findings"]) == ["HV102", "HV103"]
+    for f in doc["findings"]:
+        assert f["suggestion"] is None
+        assert "rename it HV_MSR_GUEST_OS_ID (this tree has none yet)" in f["message"]
+        assert f["notes"][0].startswith("this tree defines 3 HV_MSR_* aliases, but not one for every register")
+        assert "before the alias rename" not in f["message"] + f["notes"][0]
 
 
 def test_without_a_tree_the_series_decides(upstream_repo):

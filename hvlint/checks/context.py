@@ -58,6 +58,58 @@ class FileContext:
             return True
         return False if self.tree_known else None
 
+    def tree_alias_count(self) -> int:
+        """How many register aliases of the scheme the tree (or the input) defines."""
+        prefix = self.scheme.alias_prefix
+
+        def count() -> int:
+            return sum(
+                1
+                for name in self.index.names_with_prefix(prefix)
+                if any(not d.builtin and self.is_register_alias(d.value) for d in self.index.definitions(name))
+            )
+
+        return self.index.memo(("tree-alias-count", prefix), count)
+
+    def arm64_has_register(self, suffix: str) -> bool:
+        """Whether arm64 has the register of alias suffix ``suffix``: a VP register in
+        rules/registers.toml, or a ``HV_REGISTER_*`` name the index defines for arm64."""
+        reg = self.data.register_by_suffix(suffix)
+        if reg is not None and reg.arm64 is not None:
+            return True
+        vp_name = self.data.vp_register_prefix + (reg.arm64_name if reg is not None else suffix)
+        return "arm64" in self.index.defined_arches(vp_name)
+
+    def missing_alias(self, alias: str) -> Optional[str]:
+        """Why the scheme's alias ``alias`` cannot be suggested, as a message key.
+
+        None when the tree or the input defines it, or when there is no tree to tell;
+        ``"no_arm64"`` when arm64 has no such register (no alias can name it on both
+        arches); ``"before_rename"`` when the tree defines no alias of the scheme at all (a
+        tree from before the alias rename); ``"no_alias"`` when it defines others but not
+        this one.
+        """
+        if self.exists(alias) is not False:
+            return None
+        if not self.arm64_has_register(alias[len(self.scheme.alias_prefix):]):
+            return "no_arm64"
+        return "no_alias" if self.tree_alias_count() else "before_rename"
+
+    def alias_finding(self, rule: Rule, offset: int, name: str, key: str, fields: Dict[str, object]) -> Finding:
+        """A finding whose replacement is the scheme's alias ``fields["suggestion"]``: message
+        ``key`` when the alias exists; where it does not, message ``key_<why>`` (the answer of
+        :meth:`missing_alias`) and the note for that reason (rules/schemes.toml), if any: one
+        text for every finding of the reason, so a run shows it once."""
+        alias = str(fields["suggestion"])
+        missing = self.missing_alias(alias)
+        if missing is None:
+            return self.finding(rule, offset, name, rule.message(key, **fields), alias)
+        prefix = self.scheme.alias_prefix
+        fields = dict(fields, register=alias[len(prefix):], count=self.tree_alias_count())
+        template = self.data.missing_alias_notes.get(missing)
+        notes = (template.format(**fields),) if template else ()
+        return self.finding(rule, offset, name, rule.message(f"{key}_{missing}", **fields), notes=notes)
+
     def is_register_alias(self, value: str) -> bool:
         """Whether a define's value names a register or a number (not a feature bit)."""
         return looks_like_register_alias(value, self.data)
@@ -99,9 +151,15 @@ class FileContext:
         return cache[gid]
 
     def finding(
-        self, rule: Rule, offset: int, name: str, message: str, suggestion: Optional[str] = None
+        self,
+        rule: Rule,
+        offset: int,
+        name: str,
+        message: str,
+        suggestion: Optional[str] = None,
+        notes: Tuple[str, ...] = (),
     ) -> Finding:
-        """A finding on ``name`` at ``offset`` of this file."""
+        """A finding on ``name`` at ``offset`` of this file; ``notes`` explain it at length."""
         line, col = self.file.position(offset)
         return Finding(
             path=self.file.path,
@@ -115,6 +173,7 @@ class FileContext:
             message=message,
             name=name,
             suggestion=suggestion,
+            notes=notes,
         )
 
 

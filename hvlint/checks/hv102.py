@@ -6,6 +6,7 @@ from typing import Dict, Iterator, Optional, Tuple
 
 from hvlint.checks.context import FileContext
 from hvlint.findings import Finding
+from hvlint.ruledata import Rule
 from hvlint.tree.paths import glob_set
 from hvlint.c.wordfind import Patterns, word_patterns
 
@@ -77,11 +78,16 @@ def check(ctx: FileContext) -> Iterator[Finding]:
             continue  # compiled only for x86 (or never)
         if _allowed(ctx, name, offset in ctx.definition_offsets):
             continue
-        suggestion = _suggestion(ctx, name)
-        key = "prefix" if suggestion else "prefix_no_suggestion"
-        if suggestion and suggestion.startswith(ctx.scheme.alias_prefix) and ctx.exists(suggestion) is False:
-            key = "prefix_undefined"  # the alias a tree from before the rename lacks
-        fields = dict(name=name, reason=reason, suggestion=suggestion, alias_prefix=ctx.scheme.alias_prefix)
-        yield ctx.finding(
-            rule, offset, name, rule.message(key, **fields), suggestion if key == "prefix" else None
-        )
+        yield _finding(ctx, rule, name, reason, offset)
+
+
+def _finding(ctx: FileContext, rule: Rule, name: str, reason: str, offset: int) -> Finding:
+    """The finding on x86-only ``name``: what replaces it, or why no alias can yet."""
+    suggestion = _suggestion(ctx, name)
+    prefix = ctx.scheme.alias_prefix
+    fields = dict(name=name, reason=reason, suggestion=suggestion, alias_prefix=prefix)
+    if not suggestion:
+        return ctx.finding(rule, offset, name, rule.message("prefix_no_suggestion", **fields))
+    if not suggestion.startswith(prefix):  # an accessor for an MSR accessor
+        return ctx.finding(rule, offset, name, rule.message("prefix", **fields), suggestion)
+    return ctx.alias_finding(rule, offset, name, "prefix", fields)

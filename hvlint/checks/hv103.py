@@ -6,6 +6,7 @@ from typing import Iterator, Optional
 
 from hvlint.checks.context import FileContext
 from hvlint.findings import Finding
+from hvlint.ruledata import Rule
 from hvlint.c.scanner import identifiers_in
 
 
@@ -26,7 +27,6 @@ def check(ctx: FileContext) -> Iterator[Finding]:
     if not ctx.shared:
         return
     rule = ctx.data.rule("HV103")
-    alias = ctx.scheme.alias_prefix
     # Another scheme's alias (HV_SYN_REG_X in a HV_MSR_* tree) is HV105's finding.
     aliases = tuple(s.alias_prefix for s in ctx.data.schemes.values())
     wrong_prefixes = tuple(p for p in ctx.data.register_prefixes if p not in aliases)
@@ -42,10 +42,13 @@ def check(ctx: FileContext) -> Iterator[Finding]:
             continue
         for name, offset in idents:
             if name.startswith(wrong_prefixes):
-                suggestion = alias_for(ctx, name)
-                fields = dict(accessor=call.name, alias_prefix=alias, name=name, suggestion=suggestion)
-                if ctx.exists(suggestion) is False:  # a tree from before the alias rename
-                    yield ctx.finding(rule, offset, name, rule.message("call_undefined", **fields))
-                else:
-                    yield ctx.finding(rule, offset, name, rule.message("call", **fields), suggestion)
+                yield _finding(ctx, rule, call.name, name, offset)
                 break
+
+
+def _finding(ctx: FileContext, rule: Rule, accessor: str, name: str, offset: int) -> Finding:
+    """The finding on register ``name`` passed to ``accessor``: what to rename it to, or,
+    where that alias does not exist, why (the message key of FileContext.missing_alias)."""
+    suggestion = alias_for(ctx, name)
+    fields = dict(accessor=accessor, alias_prefix=ctx.scheme.alias_prefix, name=name, suggestion=suggestion)
+    return ctx.alias_finding(rule, offset, name, "call", fields)

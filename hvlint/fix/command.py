@@ -15,10 +15,13 @@ from __future__ import annotations
 import argparse
 from dataclasses import replace
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, List, Optional
+from typing import IO, TYPE_CHECKING, List, Optional, Sequence, Tuple
 
 if TYPE_CHECKING:  # the fix modules load only for --diff/--fix: a lint run starts faster
+    from hvlint.engine import Linter, LintResult
+    from hvlint.findings import Finding
     from hvlint.fix.plan import Plan
+    from hvlint.fix.tree import TreeFiles
 
 
 class FixError(Exception):
@@ -110,14 +113,13 @@ def _resolve_targets(args: argparse.Namespace) -> tuple:
     return root, paths
 
 
-def _run(args: argparse.Namespace, settings, stdout: IO, stderr: IO) -> int:
+def _plan(args: argparse.Namespace, settings) -> "Tuple[Linter, LintResult, TreeFiles, Plan]":
+    """Lint the targets as --fix does and plan the fixes; nothing is written."""
     from hvlint.fix import data as fix_data
     from hvlint.engine import Linter
-    from hvlint.fix.diff import tree_diff
     from hvlint.fix.plan import Options, Planner
     from hvlint.fix.tree import TreeFiles
     from hvlint.fix.verify import verify
-    from hvlint.fix.write import FileChange, write_changes
 
     root, targets = _resolve_targets(args)
     linter = Linter(settings, root)
@@ -145,14 +147,21 @@ def _run(args: argparse.Namespace, settings, stdout: IO, stderr: IO) -> int:
     )
     migration = fix_data.load_migration(linter.settings.scheme)
     planner = Planner(linter, tree, fix_data.load(), result.findings, options, migration)
-    plan = planner.plan(lambda p: verify(linter, tree, p))
+    return linter, result, tree, planner.plan(lambda p: verify(linter, tree, p))
+
+
+def _run(args: argparse.Namespace, settings, stdout: IO, stderr: IO) -> int:
+    from hvlint.fix.diff import tree_diff
+    from hvlint.fix.write import FileChange, write_changes
+
+    linter, result, tree, plan = _plan(args, settings)
     if args.diff:
         stdout.write(
             tree_diff((rel, plan.old_texts[rel], plan.new_texts[rel]) for rel in plan.new_texts)
         )
     elif plan.new_texts:
         write_changes(
-            root,
+            linter.root,
             [
                 FileChange(rel, tree.snapshot(rel).data, text.encode("utf-8"))
                 for rel, text in sorted(plan.new_texts.items())
@@ -162,6 +171,28 @@ def _run(args: argparse.Namespace, settings, stdout: IO, stderr: IO) -> int:
     if plan.left or (args.diff and plan.new_texts):
         return 1
     return 0
+
+
+def fixable(args: argparse.Namespace, settings, findings: "Sequence[Finding]") -> Optional[int]:
+    """How many of a lint run's ``findings`` ``hvlint --fix`` with the same PATHs and options
+    would settle: its own plan, made as --fix makes it (verified), with nothing written. None
+    when --fix could not run here (no kernel tree, stdin, an unreadable file)."""
+    from hvlint.fix.plan import FIXABLE
+
+    if not any(f.code in FIXABLE for f in findings):
+        return 0  # only rules --fix never touches: no need to plan
+    try:
+        _linter, result, _tree, plan = _plan(args, settings)
+    except FixError:
+        return None
+    # As --fix counts: what it found and does not report as left (a HV102 on the register of a
+    # rewritten call goes with the call).
+    settled = {_where(f) for f in result.findings} - {_where(left.finding) for left in plan.left}
+    return sum(1 for f in findings if _where(f) in settled)
+
+
+def _where(f: "Finding") -> tuple:
+    return (f.path, f.line, f.column, f.code, f.name)
 
 
 def _report(

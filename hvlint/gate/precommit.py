@@ -28,6 +28,8 @@ from typing import IO, List, Mapping, Optional, Set
 
 from hvlint.gate import series as gate
 from hvlint.gate import gitrange
+from hvlint.gate.options import GateOptions
+from hvlint.config import Settings
 from hvlint.engine import Linter
 from hvlint.gate.patches import Patch, PatchError, read_series
 from hvlint.tree.walk import prefilter
@@ -71,7 +73,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def run(args: argparse.Namespace, settings, stdin: IO, stdout: IO, stderr: IO) -> Optional[int]:
+def run(args: GateOptions, settings: Settings, stdin: IO, stdout: IO, stderr: IO) -> Optional[int]:
     """Run a hook; None when the invocation is not about hooks (or is --whole-files)."""
     try:
         if args.whole_files and not args.staged:
@@ -163,7 +165,7 @@ def _repo_paths(names: List[str], top: Path) -> Optional[Set[str]]:
     return out
 
 
-def _tree_root(args: argparse.Namespace, top: Path) -> Optional[Path]:
+def _tree_root(args: GateOptions, top: Path) -> Optional[Path]:
     """The tree the change is judged in: the work tree's top (--root may only name it)."""
     if args.no_tree:
         return None
@@ -190,7 +192,7 @@ def index_tree(linter: Linter, root: Optional[Path]) -> None:
     linter.prepare(paths=prefilter(files, linter.data.prefilter))
 
 
-def _run_staged(args: argparse.Namespace, settings, stdout: IO, stderr: IO) -> Optional[int]:
+def _run_staged(args: GateOptions, settings: Settings, stdout: IO, stderr: IO) -> Optional[int]:
     top = gitrange.toplevel(Path.cwd())
     wanted = _repo_paths(args.paths, top)
     if args.whole_files:
@@ -213,7 +215,13 @@ def _run_staged(args: argparse.Namespace, settings, stdout: IO, stderr: IO) -> O
 
 
 def _report(
-    args, settings, series, root, wanted: Optional[Set[str]], stdout: IO, stderr: IO
+    args: GateOptions,
+    settings: Settings,
+    series: gate.SeriesGate,
+    root: Optional[Path],
+    wanted: Optional[Set[str]],
+    stdout: IO,
+    stderr: IO,
 ) -> int:
     """Show the findings on the FILEs asked for, in the chosen format (as the gate does)."""
     if args.verbose:
@@ -222,7 +230,7 @@ def _report(
     findings = [f for f in series.outcome.findings if wanted is None or f.path in wanted]
     if fmt != "checkpatch":  # one change, not a series: no "(patch 1/1: ...)" on each line
         findings = [replace(f, patch=None) for f in findings]
-    return gate.emit(args, settings, series, root, findings, fmt, stdout)
+    return gate.emit(args, settings, series, root, findings, fmt, stdout, stderr)
 
 
 # ---------------------------------------------------------------------------------------
@@ -256,7 +264,7 @@ def pushed_commits(top: Path, environ: Mapping[str, str]) -> Optional[List[str]]
     return [f"{base}..{head}"] if int(count) else []
 
 
-def _run_pre_push(args: argparse.Namespace, settings, stdin: IO, stdout: IO, stderr: IO) -> int:
+def _run_pre_push(args: GateOptions, settings: Settings, stdin: IO, stdout: IO, stderr: IO) -> int:
     if args.paths:
         raise HookError("--pre-push gates commits and takes no FILE (pass_filenames: false)")
     top = gitrange.toplevel(Path.cwd())
@@ -269,5 +277,5 @@ def _run_pre_push(args: argparse.Namespace, settings, stdin: IO, stdout: IO, std
         return 0
     if not ranges:
         return 0  # only merges, or nothing the remote lacks
-    as_range = argparse.Namespace(**{**vars(args), "git": ranges, "paths": []})
+    as_range = replace(args, git=tuple(ranges), paths=())
     return gate.run(as_range, settings, stdin, stdout, stderr) or 0

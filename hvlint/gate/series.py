@@ -28,6 +28,8 @@ from hvlint.findings import Finding, PatchRef
 from hvlint.tree.kconfig import is_build_file
 from hvlint.gate.patches import AddedLine, NotAPatchError, Patch, PatchError, detect, read_series
 from hvlint.gate.postimage import Image, PostImage
+from hvlint.gate.options import GateOptions
+from hvlint.config import Settings
 
 # Flags that only mean something to the checkpatch output; any of them selects that format
 # when --format was not given.
@@ -89,7 +91,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         dest="summary",
         action="store_false",
         default=True,
-        help="suppress the per-patch 'total:' summary",
+        help="no summary: checkpatch's per-patch 'total:' lines, the text format's last line on stderr",
     )
     group.add_argument(
         "--summary-file", action="store_true", help="include the file name in the summary"
@@ -156,11 +158,11 @@ def _is_terminal(stream: IO) -> bool:
         return False
 
 
-def _positional(args: argparse.Namespace) -> List[str]:
+def _positional(args: GateOptions) -> List[str]:
     return [str(v) for v in args.paths]
 
 
-def _patch_inputs(args: argparse.Namespace, stdin: IO) -> Optional[List[Tuple[str, bytes]]]:
+def _patch_inputs(args: GateOptions, stdin: IO) -> Optional[List[Tuple[str, bytes]]]:
     """The inputs to read as patches, or None when this is not a patch invocation."""
     paths = _positional(args)
     if args.file:
@@ -474,7 +476,7 @@ def _shift(f: Finding, lines: int) -> Finding:
 # Entry point
 
 
-def _resolve_root(args: argparse.Namespace, hint: Path) -> Optional[Path]:
+def _resolve_root(args: GateOptions, hint: Path) -> Optional[Path]:
     from hvlint.engine import find_root
 
     if args.no_tree:
@@ -488,14 +490,14 @@ def _resolve_root(args: argparse.Namespace, hint: Path) -> Optional[Path]:
     return find_root([hint])
 
 
-def _format(args: argparse.Namespace) -> str:
+def _format(args: GateOptions) -> str:
     fmt = args.format
     if fmt == "text" and any(getattr(args, name) for name in CHECKPATCH_FLAGS):
         return "checkpatch"
     return fmt
 
 
-def _color(args: argparse.Namespace, stdout: IO) -> bool:
+def _color(args: GateOptions, stdout: IO) -> bool:
     if args.color == "always":
         return True
     if args.color == "never" or os.environ.get("NO_COLOR"):
@@ -503,7 +505,7 @@ def _color(args: argparse.Namespace, stdout: IO) -> bool:
     return _is_terminal(stdout)
 
 
-def _read_sources(args: argparse.Namespace, stdin: IO) -> Optional[Tuple[List[Source], Path]]:
+def _read_sources(args: GateOptions, stdin: IO) -> Optional[Tuple[List[Source], Path]]:
     """The series to judge and the folder to look for a tree from, or None (not a patch run)."""
     if args.git:
         exprs = list(args.git) + _positional(args)
@@ -524,7 +526,7 @@ def _read_sources(args: argparse.Namespace, stdin: IO) -> Optional[Tuple[List[So
     return sources, Path.cwd()
 
 
-def _checkpatch_options(args: argparse.Namespace, settings, stdout: IO) -> dict:
+def _checkpatch_options(args: GateOptions, settings: Settings, stdout: IO) -> dict:
     return {
         "terse": args.terse,
         "emacs": args.emacs,
@@ -539,7 +541,7 @@ def _checkpatch_options(args: argparse.Namespace, settings, stdout: IO) -> dict:
     }
 
 
-def _run_files(args: argparse.Namespace, settings, stdout: IO, stderr: IO) -> Optional[int]:
+def _run_files(args: GateOptions, settings: Settings, stdout: IO, stderr: IO) -> Optional[int]:
     """``-f`` with checkpatch output: lint source files, one checkpatch section per file."""
     from hvlint.reporters import print_problems, report
     from hvlint.engine import Linter
@@ -589,8 +591,11 @@ def _verbose(gate: SeriesGate, root: Optional[Path], stderr: IO) -> None:
     stderr.writelines(f"hvlint: {line}\n" for line in lines)
 
 
-def run(args: argparse.Namespace, settings, stdin: IO, stdout: IO, stderr: IO) -> Optional[int]:
-    """Run the gate; None when the invocation is not about patches (the core lints files)."""
+def run(args: GateOptions, settings: Settings, stdin: IO, stdout: IO, stderr: IO) -> Optional[int]:
+    """Run the gate; None when the invocation is not about patches (the core lints files).
+
+    ``args`` is made once at the command line (GateOptions.from_namespace) or by a Python
+    caller; the exit status is 0 (clean), 1 (findings) or 2 (usage or input error)."""
     from hvlint.engine import Linter
 
     try:
@@ -620,12 +625,24 @@ def run(args: argparse.Namespace, settings, stdin: IO, stdout: IO, stderr: IO) -
     outcome = gate.outcome
     if args.verbose:
         _verbose(gate, root, stderr)
-    return emit(args, settings, gate, root, outcome.findings, _format(args), stdout)
+    return emit(args, settings, gate, root, outcome.findings, _format(args), stdout, stderr)
 
 
-def emit(args, settings, gate: SeriesGate, root: Optional[Path], findings, fmt: str, stdout: IO) -> int:
-    """Write ``findings`` of a gate run in format ``fmt``; the exit status (0 or 1)."""
+def emit(
+    args: GateOptions,
+    settings: Settings,
+    gate: SeriesGate,
+    root: Optional[Path],
+    findings: List[Finding],
+    fmt: str,
+    stdout: IO,
+    stderr: IO,
+) -> int:
+    """Write ``findings`` of a gate run in format ``fmt`` (the text format's summary line on
+    ``stderr``: --fix changes a tree, not a patch, so it counts nothing fixable); the exit
+    status (0 or 1)."""
     from hvlint.reporters import get, meta_for
+    from hvlint.reporters.summary import summary_line
 
     if args.mailback and not findings:
         return 0
@@ -639,4 +656,6 @@ def emit(args, settings, gate: SeriesGate, root: Optional[Path], findings, fmt: 
     counts = (outcome.files_checked, outcome.lines_checked)
     meta = meta_for(gate.linter, root, *counts, outcome.source_line, options=options)
     stdout.write(get(fmt)(findings, meta))
+    if fmt == "text" and findings and args.summary:
+        stderr.write(summary_line(findings, None))
     return 1 if findings else 0

@@ -108,13 +108,16 @@ def _doc_uri(name: str) -> Optional[str]:
 def to_diagnostic(
     finding: Finding, lines: Lines, encoding: str, rules: RuleData
 ) -> types.Diagnostic:
-    """One finding as an LSP diagnostic, its range on the offending name."""
+    """One finding as an LSP diagnostic, its range on the offending name. Its notes follow the
+    message as further lines (``note: ...``): an editor shows each diagnostic on its own, and
+    relatedInformation would point at the same range again, which clients draw as a link to
+    where the cursor already is."""
     start = lines.to_lsp(finding.line, finding.column, encoding)
     end = lines.to_lsp(finding.end_line, finding.end_column, encoding)
     href = rule_href(rules, finding.code)
     return types.Diagnostic(
         range=types.Range(start=start, end=end),
-        message=finding.message,
+        message="".join([finding.message, *(f"\nnote: {note}" for note in finding.notes)]),
         severity=SEVERITY.get(finding.severity, types.DiagnosticSeverity.Warning),
         code=finding.type,
         code_description=types.CodeDescription(href=href) if href else None,

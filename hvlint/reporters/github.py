@@ -4,6 +4,8 @@
 
 Values are escaped as the Actions runner expects: ``%``, CR and LF everywhere, and also
 ``:`` and ``,`` inside the ``key=value`` properties. CHECK-level findings become notices.
+A finding's notes are further lines of its message (``%0Anote: ...``): each annotation is
+read on its own, next to its line of the diff.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ def annotation(f: Finding) -> str:
     message = f.message
     if f.patch is not None:
         message += f" ({f.patch.label()})"
+    message += "".join(f"\nnote: {note}" for note in f.notes)  # an annotation stands alone
     head = ",".join(f"{k}={escape_property(v)}" for k, v in props)
     return f"::{COMMANDS[f.severity]} {head}::{escape_data(message)}"
 

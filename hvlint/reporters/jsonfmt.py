@@ -23,6 +23,7 @@ def finding_dict(f: Finding) -> dict:
         "severity": f.severity,
         "message": f.message,
         "suggestion": f.suggestion,
+        "notes": list(f.notes),  # the longer explanations (the text format's note: lines)
     }
     if f.patch is not None:
         out["patch"] = {

@@ -3,7 +3,9 @@
 Rule ids are the stable codes (``HV101``), each rule's help is its doc from rules/ (the
 same text ``--explain`` prints), URIs are relative to the tree root (``%SRCROOT%``), columns
 count Unicode code points as hvlint's do, and each result carries a ``partialFingerprints``
-entry that survives lines moving up or down (rule, file, name and the line's text).
+entry that survives lines moving up or down (rule, file, name and the line's text). A
+finding's notes are ``relatedLocations`` at its own region, each with the note as its message,
+which is how gcc's SARIF output carries a diagnostic's ``note:`` lines.
 """
 
 from __future__ import annotations
@@ -93,6 +95,11 @@ def _result(f: Finding, rule_index: Dict[str, int], text: str, seen: Counter) ->
         "partialFingerprints": {FINGERPRINT_KEY: _fingerprint(f, text, seen)},
         "properties": {"type": f.type, "name": f.name},
     }
+    if f.notes:  # as gcc's SARIF output carries a diagnostic's notes
+        result["relatedLocations"] = [
+            {"id": i, "physicalLocation": location["physicalLocation"], "message": {"text": note}}
+            for i, note in enumerate(f.notes)
+        ]
     if f.code in rule_index:
         result["ruleIndex"] = rule_index[f.code]
     if f.suggestion:
