@@ -120,9 +120,10 @@ def _wrap(value: int, unsigned: bool) -> Num:
 
 def _integer(text: str) -> Num:
     """An integer constant: value and whether it is unsigned (a ``u`` suffix, or too large for
-    intmax_t). A malformed or floating constant, or one beyond 64 bits, is unparsable."""
+    intmax_t). A malformed or floating constant, or one beyond 64 bits (or 80 characters), is
+    unparsable."""
     m = _INTEGER.match(text)
-    if not m or m.group("suffix").lower() not in _SUFFIXES or "lL" in m.group("suffix") or "Ll" in m.group("suffix"):
+    if not m or len(text) > 80 or m.group("suffix").lower() not in _SUFFIXES or "lL" in m.group("suffix") or "Ll" in m.group("suffix"):
         raise _Unparsable()
     if m.group("hex"):
         value = int(m.group("hex"), 16)
