@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Mapping, Optional, Tuple, Union
 
 from hvlint.c.tristate import ARCHES
+from hvlint.c.values import c_div, c_mod
 
 _TOKEN = re.compile(
     r"\s*(?:(?P<num>\.?\d(?:[eEpP][+-]|[\w.])*)"
@@ -48,9 +49,6 @@ _LEVELS: Tuple[Tuple[str, ...], ...] = (
     ("||",), ("&&",), ("|",), ("^",), ("&",), ("==", "!="), ("<", ">", "<=", ">="), ("<<", ">>"), ("+", "-"), ("*", "/", "%"),
 )
 _LEVEL_OF = {op: n for n, ops in enumerate(_LEVELS) for op in ops}
-
-Value = Optional[int]  # None: unknown
-
 
 class _Error:
     """A value the compiler would reject (division by zero), or might (an operand of one)."""
@@ -333,8 +331,7 @@ def _binary(op: str, a: Num, b: Num) -> Result:
     if op in ("/", "%"):
         if y == 0:
             return ERROR
-        q = abs(x) // abs(y) * (1 if (x < 0) == (y < 0) else -1)  # C truncates toward zero
-        return _wrap(q if op == "/" else x - q * y, unsigned)
+        return _wrap(c_div(x, y) if op == "/" else c_mod(x, y), unsigned)
     value = {"+": x + y, "-": x - y, "*": x * y, "&": x & y, "|": x | y, "^": x ^ y}[op]
     return _wrap(value, unsigned)
 
@@ -376,9 +373,7 @@ class _Evaluation:
             known, text = self.build.lookup(name)
             if known:
                 return self.expand(name, text) if text is not None else (0, False)
-        if self.defined(name) == (0, False):
-            return 0, False
-        return None  # an arch symbol's value is not known, only that it is defined
+        return self.defined(name)  # an arch symbol is defined as 1 (kconfig's y, gcc's __x86_64__)
 
     def expand(self, name: str, text: str) -> Result:
         """The value of a build macro's replacement text (itself an expression)."""
