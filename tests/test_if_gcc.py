@@ -21,7 +21,7 @@ from typing import Dict, List, Optional, Set, Tuple
 import pytest
 
 from hvlint import ruledata
-from hvlint.c.cond import ArchSymbols, ConditionEvaluator
+from hvlint.c.cond import ArchSymbols, BuildMacros, ConditionEvaluator
 from hvlint.c.tristate import ARCHES
 
 TABLE = Path(__file__).resolve().parent / "data" / "if_table.txt"
@@ -87,20 +87,22 @@ def free_names(expr: str, arch: str) -> Dict[str, Tuple[Optional[str], ...]]:
     return out
 
 
-def worlds(expr: str, arch: str) -> List[Dict[str, Optional[str]]]:
-    names = free_names(expr, arch)
+def worlds(expr: str, arch: str, decided: Set[str] = frozenset()) -> List[Dict[str, Optional[str]]]:
+    """Every assignment of the free names of ``expr`` on ``arch`` but ``decided`` ones."""
+    names = {n: v for n, v in free_names(expr, arch).items() if n not in decided}
     return [dict(zip(names, combo)) for combo in itertools.product(*names.values())]
 
 
-def gcc_answers(arch: str) -> Dict[str, Set[str]]:
-    """Per row, what gcc says over all its worlds: "1", "0" or "error"."""
-    per_row = [worlds(expr, arch) for expr in ROWS]
-    answers: Dict[str, Set[str]] = {expr: set() for expr in ROWS}
+def gcc_probe(
+    rows: List[str], defined: Dict[str, str], per_row: List[List[Dict[str, Optional[str]]]]
+) -> Dict[str, Set[str]]:
+    """Per row, what gcc says over its worlds ("1", "0" or "error"), with ``defined`` set."""
+    answers: Dict[str, Set[str]] = {expr: set() for expr in rows}
     for k in range(max(len(w) for w in per_row)):
         lines = PRELUDE.splitlines()
-        lines += [f"#define {n} 1" for n in sorted(DEFINED[arch])]
+        lines += [f"#define {n} {v}" for n, v in sorted(defined.items())]
         where: Dict[int, int] = {}
-        for r, expr in enumerate(ROWS):
+        for r, expr in enumerate(rows):
             if k >= len(per_row[r]):
                 continue
             for name, value in per_row[r][k].items():
@@ -117,13 +119,18 @@ def gcc_answers(arch: str) -> Dict[str, Set[str]]:
         errors = {int(m.group(1)) for m in re.finditer(r"^<stdin>:(\d+):\d+: error:", run.stderr, re.M)}
         for line, r in where.items():
             if line in errors:
-                answers[ROWS[r]].add("error")
+                answers[rows[r]].add("error")
             elif f"hvt_row_{r}_yes" in run.stdout:
-                answers[ROWS[r]].add("1")
+                answers[rows[r]].add("1")
             else:
                 assert f"hvt_row_{r}_no" in run.stdout, run.stderr
-                answers[ROWS[r]].add("0")
+                answers[rows[r]].add("0")
     return answers
+
+
+def gcc_answers(arch: str) -> Dict[str, Set[str]]:
+    """Per row, what gcc says on ``arch`` over all the worlds of its free names."""
+    return gcc_probe(ROWS, {n: "1" for n in DEFINED[arch]}, [worlds(expr, arch) for expr in ROWS])
 
 
 @pytest.fixture(scope="module")
@@ -161,3 +168,44 @@ def test_the_table_reaches_every_kind_of_answer(gcc):
     assert sum("error" in gcc["x86"][e] for e in ROWS) >= 8
     assert results["1 + 2 * 3 == 7"] == (True,) * 3
     assert results["defined(FOO) ? defined(CONFIG_X86) : defined(CONFIG_ARM64)"] == (None, None, False)
+
+
+# An x86_64 build of 6.1 as its autoconf.h and command line have it: HYPERV as a module, the
+# file built into it (-DMODULE), a few valued options.
+BUILD = {
+    "CONFIG_X86": "1", "CONFIG_X86_64": "1", "__x86_64__": "1", "__KERNEL__": "1", "MODULE": "1",
+    "CONFIG_HYPERV_MODULE": "1", "CONFIG_HYPERV_TIMER": "1", "CONFIG_NR_CPUS": "8192", "CONFIG_HZ": "250",
+    "CONFIG_PHYSICAL_START": "0x1000000", "LINUX_VERSION_CODE": str(0x60100),
+}
+BUILD_ROWS = [
+    "CONFIG_NR_CPUS > 1 && CONFIG_HZ == 250", "CONFIG_HZ + 50 * 2 == 350", "CONFIG_PHYSICAL_START & 0xFFFFFF == 0",
+    "(CONFIG_PHYSICAL_START & 0xFFFFFF) == 0", "CONFIG_NR_CPUS << 1 > CONFIG_HZ * 64", "CONFIG_HYPERV_TESTING + 1",
+    "CONFIG_NR_CPUS / (CONFIG_HZ - 250)", "CONFIG_HZ == 251", "IS_ENABLED(CONFIG_HYPERV_TIMER) && !IS_MODULE(CONFIG_HYPERV)",
+]
+
+
+def test_a_builds_configuration_decides_as_gcc_does():
+    """With one build's macros known on x86, a row that names only what the build decides gets
+    gcc's answer for that build; one with other names is judged over their worlds as before."""
+    if shutil.which("gcc") is None:
+        pytest.skip("no gcc on PATH to compare the #if table with")
+    rows = ROWS + BUILD_ROWS
+    per_row = []
+    for expr in rows:
+        names = set(free_names(expr, "x86"))
+        per_row.append(worlds(expr, "x86", {n for n in names if n.startswith("CONFIG_") or n in BUILD}))
+    answers = gcc_probe(rows, BUILD, per_row)
+    build = ConditionEvaluator(SYMBOLS, BuildMacros("x86", BUILD))
+    plain = ConditionEvaluator(SYMBOLS)
+    wrong, decided = [], 0
+    for expr, row_worlds in zip(rows, per_row):
+        truth = build.evaluate("if", expr)[0]
+        if row_worlds == [{}]:  # the build decides every name: gcc's one answer, an error unknown
+            decided += plain.evaluate("if", expr)[0] is None and truth is not None
+            ok = truth == (None if answers[expr] == {"error"} else answers[expr] == {"1"})
+        else:
+            ok = agrees(truth, answers[expr])
+        if not ok:
+            wrong.append(f"#if {expr}: hvlint {truth}, gcc {sorted(answers[expr])}")
+    assert not wrong, "\n".join(wrong)
+    assert decided >= 15  # rows a plain run leaves unknown that the build decides

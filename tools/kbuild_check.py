@@ -167,10 +167,10 @@ def main(argv: Optional[List[str]] = None) -> int:
                 subprocess.run(["cp", "-al", str(tree), str(src)], check=True)
             seconds, log = run_build(name, arch, src, obj, cwd, hvlint, work)
             found = build_findings(log, obj or cwd, src)
-            checked = set(_CHECKED.findall(log))
+            checked = {p for p in _CHECKED.findall(log) if relative(p, obj or cwd, src).startswith(SUBDIR + "/")}
             same = found & plain
             print(
-                f"{name}: {len(checked)} files checked, {len(found)} findings, {len(same)} as the plain run, "
+                f"{name}: {len(checked)} {SUBDIR} files checked, {len(found)} findings, {len(same)} as the plain run, "
                 f"{len(found - plain)} only here, {len(plain - found)} only in the plain run; make C=2 {seconds:.0f} s"
             )
             for finding in sorted(found ^ plain):

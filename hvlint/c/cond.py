@@ -308,11 +308,6 @@ def parse(text: str) -> Optional[Node]:
         return None
 
 
-def _truth(v: Result) -> Result:
-    """A value as a C int 0 or 1 (unknown and error stay so)."""
-    return (int(v[0] != 0), False) if isinstance(v, tuple) else v
-
-
 def _binary(op: str, a: Num, b: Num) -> Result:
     """``a op b`` on known operands, as GCC's cpp computes it in intmax_t/uintmax_t."""
     if op in ("<<", ">>"):  # the left operand's type; a negative count shifts the other way
@@ -397,9 +392,9 @@ class _Evaluation:
             return builtin
         if kind == "IS_MODULE":
             return module
-        if kind == "IS_ENABLED" or module == (0, False):
-            return int(builtin[0] or module[0]), False
-        return _truth(_or(builtin, self.defined("MODULE")))  # IS_REACHABLE of a module
+        if kind == "IS_REACHABLE" and module[0]:  # a module is reachable from modules only
+            return self.defined("MODULE")
+        return int(builtin[0] or module[0]), False
 
     def value(self, node: Node) -> Result:
         kind = node[0]
