@@ -1,15 +1,15 @@
 #!/usr/bin/env python3
-"""Prove ``make C=2 CHECK=hvlint drivers/hv/`` on a real kernel tree.
+"""Prove ``make C=2 CHECK=hvlint drivers/hv/`` (or other targets) on a real kernel tree.
 
 For each arch (x86_64, arm64 with ``CROSS_COMPILE=aarch64-linux-gnu-``) the script configures
 ``allmodconfig`` and runs ``prepare`` in ``WORK/o-ARCH`` (an ``O=`` build: the tree is never
-written), then ``make -k C=2 CHECK="HVLINT" drivers/hv/``; and the same in-tree in
+written), then ``make -k C=2 CHECK="HVLINT" TARGETS`` (default ``drivers/hv/``); and the same in-tree in
 ``COPIES/intree-ARCH`` (a ``cp -al`` copy, made once: kbuild writes only new files into it). Every
-gcc-style line hvlint printed in a build log is compared with ``hvlint --format json
-drivers/hv`` run from the tree top. A finding only one side has is explained with the
+gcc-style line hvlint printed in a build log is compared with ``HVLINT --format json
+SOURCES`` run from the tree top (the targets' folders and C files, hvlint's options alike). A finding only one side has is explained with the
 ``#if`` lines around it and this build's value of each CONFIG_ symbol in them.
 
-    tools/kbuild_check.py [--tree DIR] [--arch x86_64,arm64] [--work DIR] [--hvlint CMD] [--copies DIR] [--no-intree]
+    tools/kbuild_check.py [--tree DIR] [--arch x86_64,arm64] [--work DIR] [--hvlint CMD] [--targets T,...] [--copies DIR] [--no-intree]
 
 The tree defaults to ``$HVLINT_KERNEL_TREE``. Prints per build: files checked, findings,
 agreement with the plain run, time. Exit 0 when every build agrees with the plain run (or
@@ -37,7 +37,7 @@ from hvlint.kbuild.buildconf import config_macros
 from hvlint.kbuild.data import load as kbuild_data
 
 ARCHES = {"x86_64": "", "arm64": "aarch64-linux-gnu-"}
-SUBDIR = "drivers/hv"
+TARGETS = "drivers/hv/"
 _DIAG = re.compile(r"^(?P<path>[^:\s]+\.c):(?P<line>\d+):(?P<col>\d+): (?:warning|error|note): .*\[(?P<code>HV\d+) ", re.M)
 _CHECKED = re.compile(r"^\s+CHECK\s+(\S+)", re.M)
 _CONFIG = re.compile(r"\bCONFIG_\w+")
@@ -74,11 +74,20 @@ def build_findings(log_text: str, cwd: Path, tree: Path) -> Set[Finding]:
     }
 
 
-def plain_findings(hvlint: List[str], tree: Path) -> Set[Finding]:
-    """``hvlint --format json drivers/hv`` from the tree top."""
-    run = subprocess.run([*hvlint, "--format", "json", SUBDIR], cwd=tree, capture_output=True, text=True, check=False)
+def sources(targets: List[str]) -> List[str]:
+    """What a plain run is given for make targets: a folder for ``dir/``, the C file of ``x.o``."""
+    return [t.rstrip("/") if t.endswith("/") else t[: -len(".o")] + ".c" for t in targets]
+
+
+def in_targets(relpath: str, targets: List[str]) -> bool:
+    return any(relpath.startswith(s + "/") or relpath == s for s in sources(targets))
+
+
+def plain_findings(hvlint: List[str], tree: Path, targets: List[str]) -> Set[Finding]:
+    """``hvlint --format json TARGETS`` from the tree top (the same hvlint options)."""
+    run = subprocess.run([*hvlint, "--format", "json", *sources(targets)], cwd=tree, capture_output=True, text=True, check=False)
     if run.returncode not in (0, 1):
-        raise BuildError(f"hvlint {SUBDIR} failed: {run.stderr.strip()}")
+        raise BuildError(f"hvlint {' '.join(sources(targets))} failed: {run.stderr.strip()}")
     return {(f["path"], f["line"], f["column"], f["code"]) for f in json.loads(run.stdout)["findings"]}
 
 
@@ -111,8 +120,10 @@ class _NoEval:
         return (None, None, None)
 
 
-def run_build(name: str, arch: str, src: Path, obj: Optional[Path], cwd: Path, hvlint: List[str], work: Path) -> Tuple[float, str]:
-    """Configure, prepare and check drivers/hv in one build; (seconds of the C=2 run, its log)."""
+def run_build(
+    name: str, arch: str, obj: Optional[Path], cwd: Path, hvlint: List[str], work: Path, targets: List[str]
+) -> Tuple[float, str]:
+    """Configure, prepare and check the targets in one build; (seconds of the C=2 run, its log)."""
     common = [f"ARCH={arch}"] + ([f"CROSS_COMPILE={ARCHES[arch]}"] if ARCHES[arch] else [])
     if obj is not None:
         common.append(f"O={obj}")
@@ -121,7 +132,7 @@ def run_build(name: str, arch: str, src: Path, obj: Optional[Path], cwd: Path, h
         make(common + ["allmodconfig"], cwd, work / f"{name}.config.log")
     make(common + ["-j2", "prepare"], cwd, work / f"{name}.prepare.log")
     log = work / f"{name}.check.log"
-    seconds = make(common + ["-k", "-j2", "C=2", f"CHECK={shlex.join(hvlint)}", f"{SUBDIR}/"], cwd, log)
+    seconds = make(common + ["-k", "-j2", "C=2", f"CHECK={shlex.join(hvlint)}", *targets], cwd, log)
     return seconds, log.read_text(encoding="utf-8", errors="replace")
 
 
@@ -131,6 +142,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--arch", default="x86_64,arm64", help="kbuild ARCHes, comma-separated (default: x86_64,arm64)")
     parser.add_argument("--work", help="where the object trees and logs go (default: a new temporary folder)")
     parser.add_argument("--hvlint", default=shutil.which("hvlint") or "", help="the checker command (default: hvlint on PATH)")
+    parser.add_argument("--targets", default=TARGETS, help=f"make targets, comma-separated: folders (dir/) and objects (default: {TARGETS})")
     parser.add_argument("--copies", help="where the cp -al copies for the in-tree builds go (default: WORK)")
     parser.add_argument("--no-intree", action="store_true", help="skip the in-tree builds on a cp -al copy")
     args = parser.parse_args(argv)
@@ -151,9 +163,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     copies = Path(args.copies).resolve() if args.copies else work
     hvlint = shlex.split(args.hvlint)
     start = time.monotonic()
-    plain = plain_findings(hvlint, tree)
+    targets = [t for t in args.targets.split(",") if t]
+    plain = plain_findings(hvlint, tree, targets)
     plain_seconds = time.monotonic() - start
-    print(f"plain: hvlint {SUBDIR} from {tree}: {len(plain)} findings in {len({f[0] for f in plain})} files, {plain_seconds:.1f} s")
+    print(f"plain: {' '.join(hvlint[1:] + sources(targets))} from {tree}: {len(plain)} findings in {len({f[0] for f in plain})} files, {plain_seconds:.1f} s")
     builds = []
     for arch in arches:
         builds.append((f"O-{arch}", arch, tree, work / f"o-{arch}", tree))
@@ -165,12 +178,12 @@ def main(argv: Optional[List[str]] = None) -> int:
             if obj is None and not src.exists():
                 src.parent.mkdir(parents=True, exist_ok=True)
                 subprocess.run(["cp", "-al", str(tree), str(src)], check=True)
-            seconds, log = run_build(name, arch, src, obj, cwd, hvlint, work)
+            seconds, log = run_build(name, arch, obj, cwd, hvlint, work, targets)
             found = build_findings(log, obj or cwd, src)
-            checked = {p for p in _CHECKED.findall(log) if relative(p, obj or cwd, src).startswith(SUBDIR + "/")}
+            checked = {p for p in _CHECKED.findall(log) if in_targets(relative(p, obj or cwd, src), targets)}
             same = found & plain
             print(
-                f"{name}: {len(checked)} {SUBDIR} files checked, {len(found)} findings, {len(same)} as the plain run, "
+                f"{name}: {len(checked)} files of the targets checked, {len(found)} findings, {len(same)} as the plain run, "
                 f"{len(found - plain)} only here, {len(plain - found)} only in the plain run; make C=2 {seconds:.0f} s"
             )
             for finding in sorted(found ^ plain):
