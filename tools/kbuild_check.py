@@ -7,7 +7,8 @@ written), then ``make -k C=2 CHECK="HVLINT" TARGETS`` (default ``drivers/hv/``);
 ``COPIES/intree-ARCH`` (a ``cp -al`` copy, made once: kbuild writes only new files into it). Every
 gcc-style line hvlint printed in a build log is compared with ``HVLINT --format json
 SOURCES`` run from the tree top (the targets' folders and C files, hvlint's options alike). A finding only one side has is explained with the
-``#if`` lines around it and this build's value of each CONFIG_ symbol in them.
+``#if`` lines around it and this build's value of each CONFIG_ symbol in them, or as a file
+this configuration does not build (kbuild never runs the checker on it).
 
     tools/kbuild_check.py [--tree DIR] [--arch x86_64,arm64] [--work DIR] [--hvlint CMD] [--targets T,...] [--copies DIR] [--no-intree]
 
@@ -180,7 +181,8 @@ def main(argv: Optional[List[str]] = None) -> int:
                 subprocess.run(["cp", "-al", str(tree), str(src)], check=True)
             seconds, log = run_build(name, arch, obj, cwd, hvlint, work, targets)
             found = build_findings(log, obj or cwd, src)
-            checked = {p for p in _CHECKED.findall(log) if in_targets(relative(p, obj or cwd, src), targets)}
+            checked = {relative(p, obj or cwd, src) for p in _CHECKED.findall(log)}
+            checked = {p for p in checked if in_targets(p, targets)}
             same = found & plain
             print(
                 f"{name}: {len(checked)} files of the targets checked, {len(found)} findings, {len(same)} as the plain run, "
@@ -188,6 +190,9 @@ def main(argv: Optional[List[str]] = None) -> int:
             )
             for finding in sorted(found ^ plain):
                 side = "build only" if finding in found else "plain only"
+                if finding[0] not in checked:
+                    print(f"  {side}: {finding[0]}:{finding[1]}:{finding[2]} {finding[3]}: file not built in this configuration")
+                    continue
                 why = explain(finding, src, obj or cwd)
                 unexplained += why is None
                 print(f"  {side}: {finding[0]}:{finding[1]}:{finding[2]} {finding[3]}: {why or 'NOT EXPLAINED'}")

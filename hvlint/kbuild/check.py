@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-from pathlib import Path
 from typing import Literal, Mapping, TextIO
 
 from hvlint.config import Settings
