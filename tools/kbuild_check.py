@@ -10,7 +10,7 @@ SOURCES`` run from the tree top (the targets' folders and C files, hvlint's opti
 ``#if`` lines around it and this build's value of each CONFIG_ symbol in them, or as a file
 this configuration does not build (kbuild never runs the checker on it).
 
-    tools/kbuild_check.py [--tree DIR] [--arch x86_64,arm64] [--work DIR] [--hvlint CMD] [--targets T,...] [--copies DIR] [--no-intree]
+    tools/kbuild_check.py [--tree DIR] [--arch x86_64,arm64] [--work DIR] [--hvlint CMD] [--targets T,...] [--allconfig FILE] [--copies DIR] [--no-intree]
 
 The tree defaults to ``$HVLINT_KERNEL_TREE``. Prints per build: files checked, findings,
 agreement with the plain run, time. Exit 0 when every build agrees with the plain run (or
@@ -122,7 +122,8 @@ class _NoEval:
 
 
 def run_build(
-    name: str, arch: str, obj: Optional[Path], cwd: Path, hvlint: List[str], work: Path, targets: List[str]
+    name: str, arch: str, obj: Optional[Path], cwd: Path, hvlint: List[str], work: Path, targets: List[str],
+    allconfig: Optional[Path] = None,
 ) -> Tuple[float, str]:
     """Configure, prepare and check the targets in one build; (seconds of the C=2 run, its log)."""
     common = [f"ARCH={arch}"] + ([f"CROSS_COMPILE={ARCHES[arch]}"] if ARCHES[arch] else [])
@@ -130,7 +131,8 @@ def run_build(
         common.append(f"O={obj}")
     build_dir = obj or cwd
     if not (build_dir / ".config").is_file():
-        make(common + ["allmodconfig"], cwd, work / f"{name}.config.log")
+        fragment = [f"KCONFIG_ALLCONFIG={allconfig}"] if allconfig else []
+        make(common + fragment + ["allmodconfig"], cwd, work / f"{name}.config.log")
     make(common + ["-j2", "prepare"], cwd, work / f"{name}.prepare.log")
     log = work / f"{name}.check.log"
     seconds = make(common + ["-k", "-j2", "C=2", f"CHECK={shlex.join(hvlint)}", *targets], cwd, log)
@@ -144,6 +146,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--work", help="where the object trees and logs go (default: a new temporary folder)")
     parser.add_argument("--hvlint", default=shutil.which("hvlint") or "", help="the checker command (default: hvlint on PATH)")
     parser.add_argument("--targets", default=TARGETS, help=f"make targets, comma-separated: folders (dir/) and objects (default: {TARGETS})")
+    parser.add_argument("--allconfig", help="a KCONFIG_ALLCONFIG fragment for allmodconfig (e.g. CONFIG_HYPERV_VTL_MODE=n)")
     parser.add_argument("--copies", help="where the cp -al copies for the in-tree builds go (default: WORK)")
     parser.add_argument("--no-intree", action="store_true", help="skip the in-tree builds on a cp -al copy")
     args = parser.parse_args(argv)
@@ -162,6 +165,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     work = Path(args.work).resolve() if args.work else Path(tempfile.mkdtemp(prefix="hvlint-kbuild-"))
     work.mkdir(parents=True, exist_ok=True)
     copies = Path(args.copies).resolve() if args.copies else work
+    allconfig = Path(args.allconfig).resolve() if args.allconfig else None
     hvlint = shlex.split(args.hvlint)
     start = time.monotonic()
     targets = [t for t in args.targets.split(",") if t]
@@ -179,7 +183,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             if obj is None and not src.exists():
                 src.parent.mkdir(parents=True, exist_ok=True)
                 subprocess.run(["cp", "-al", str(tree), str(src)], check=True)
-            seconds, log = run_build(name, arch, obj, cwd, hvlint, work, targets)
+            seconds, log = run_build(name, arch, obj, cwd, hvlint, work, targets, allconfig)
             found = build_findings(log, obj or cwd, src)
             checked = {relative(p, obj or cwd, src) for p in _CHECKED.findall(log)}
             checked = {p for p in checked if in_targets(p, targets)}
