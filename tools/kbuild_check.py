@@ -7,8 +7,8 @@ written), then ``make -k C=2 CHECK="HVLINT" TARGETS`` (default ``drivers/hv/``);
 ``COPIES/intree-ARCH`` (a ``cp -al`` copy, made once: kbuild writes only new files into it). Every
 gcc-style line hvlint printed in a build log is compared with ``HVLINT --format json
 SOURCES`` run from the tree top (the targets' folders and C files, hvlint's options alike). A finding only one side has is explained with the
-``#if`` lines around it and this build's value of each CONFIG_ symbol in them, or as a file
-this configuration does not build (kbuild never runs the checker on it).
+``#if`` lines around it and this build's value of each CONFIG_ symbol in them, or as in a file
+kbuild never runs the checker on (not built in this configuration, or #included by another).
 
     tools/kbuild_check.py [--tree DIR] [--arch x86_64,arm64] [--work DIR] [--hvlint CMD] [--targets T,...] [--allconfig FILE] [--copies DIR] [--no-intree]
 
@@ -195,7 +195,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             for finding in sorted(found ^ plain):
                 side = "build only" if finding in found else "plain only"
                 if finding[0] not in checked:
-                    print(f"  {side}: {finding[0]}:{finding[1]}:{finding[2]} {finding[3]}: file not built in this configuration")
+                    print(f"  {side}: {finding[0]}:{finding[1]}:{finding[2]} {finding[3]}: no file of its own in this build (not built, or #included by another)")
                     continue
                 why = explain(finding, src, obj or cwd)
                 unexplained += why is None
