@@ -16,6 +16,8 @@ from hvlint import __version__, ruledata
 from hvlint.config import SCHEME_CHOICES, ConfigError, Settings, find_config, load_settings, with_options
 from hvlint.engine import Linter, find_root
 from hvlint.gate.options import GateOptions
+from hvlint.kbuild import data as kbuild_data
+from hvlint.kbuild import invocation as kbuild_invocation
 from hvlint.reporters import FORMATS, print_problems, report
 from hvlint.reporters.summary import summary_line
 
@@ -36,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     from hvlint.fix import command as fix
     from hvlint.gate import series as gate
     from hvlint.gate import precommit
+    from hvlint.kbuild import check
 
     parser = _Parser(
         prog="hvlint",
@@ -64,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     precommit.add_arguments(parser)
     gate.add_arguments(parser)
     fix.add_arguments(parser)
+    check.add_arguments(parser)
     return parser
 
 
@@ -104,6 +108,9 @@ def run(argv: Sequence[str], stdin: TextIO, stdout: TextIO, stderr: TextIO) -> i
         return lsp.main(list(argv[1:]))
     data = ruledata.load()
     parser = build_parser()
+    start = kbuild_invocation.compiler_start(argv, kbuild_data.load())
+    if start is not None:
+        return run_checker(parser, list(argv), data, stderr)
     args = parser.parse_args(list(argv))
     if args.list_types:
         list_types(data, stdout)
@@ -149,6 +156,19 @@ def run(argv: Sequence[str], stdin: TextIO, stdout: TextIO, stderr: TextIO) -> i
     if result.problems:
         return EXIT_ERROR
     return EXIT_FINDINGS if result.findings else EXIT_CLEAN
+
+
+def run_checker(parser: argparse.ArgumentParser, argv: List[str], data: ruledata.RuleData, stderr: TextIO) -> int:
+    """``hvlint [OPTIONS] $(CHECKFLAGS) $(c_flags) FILE.c``, as kbuild runs its checker."""
+    from hvlint.kbuild import check
+
+    inv = kbuild_invocation.parse(argv, kbuild_data.load(), Path.cwd())
+    args = parser.parse_args(list(inv.own))
+    if args.paths:
+        raise UsageError(f"as the kernel's checker hvlint takes no PATH before the compiler options ({args.paths[0]})")
+    settings = resolve_settings(args, data, (Path.cwd() / inv.source).parent)
+    verdict = check.run(inv, settings, data, args, os.environ, stderr)
+    return {"pass": EXIT_CLEAN, "fail": EXIT_FINDINGS, "error": EXIT_ERROR}[verdict]
 
 
 def _neutral_checked(linter: Linter) -> set:

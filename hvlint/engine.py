@@ -20,7 +20,7 @@ from hvlint.tree import cache
 from hvlint.tree.cache import TreeCache
 from hvlint.checks import CHECKS
 from hvlint.checks.context import FileContext
-from hvlint.c.cond import ArchSymbols, ConditionEvaluator
+from hvlint.c.cond import ArchSymbols, BuildMacros, ConditionEvaluator
 from hvlint.config import Settings
 from hvlint.findings import Finding, InputProblem
 from hvlint.tree.index import Definition, SymbolIndex, builtin_definitions
@@ -492,6 +492,27 @@ class Linter:
             if progress is not None:
                 progress(n, len(texts))
         result.findings.sort(key=Finding.sort_key)
+        self.save_cache()
+        return result
+
+    def lint_build(self, path: Path, build: Optional[BuildMacros]) -> LintResult:
+        """Lint one file as one build compiles it (kbuild's checker): the tree's index and
+        scheme as a plain run of the file has them, each ``#if`` judged with ``build``'s
+        macros on its arch (the other arches as ever: the file stays shared code)."""
+        result = LintResult()
+        self.prepare()
+        relpath = self.relpath(path)
+        source = read_source(path)
+        if source.problem:
+            result.problems.append(InputProblem(relpath, source.problem))
+        if source.text is None:
+            return result
+        self._index_scan(self.scan_text(relpath, source.text), tree=self.root is not None)
+        evaluator = ConditionEvaluator(self.arch_symbols, build) if build is not None else self.evaluator
+        res = self._lint_scanned(scan(relpath, source.text, evaluator))
+        result.findings, result.notes = res.findings, res.notes
+        result.problems += res.problems
+        result.files_checked, result.lines_checked = 1, res.lines
         self.save_cache()
         return result
 

@@ -25,13 +25,13 @@ LAYERS: List[Set[str]] = [
     {"hvlint.config", "hvlint.suppress", "hvlint.checks"},
     {"hvlint.engine"},
     {"hvlint.reporters"},
-    {"hvlint.fix", "hvlint.gate"},
+    {"hvlint.fix", "hvlint.gate", "hvlint.kbuild"},
     {"hvlint.lsp"},
     {"hvlint.cli"},
     {"hvlint.entry"},
     {"hvlint.__main__"},
 ]
-SUBPACKAGES = {"c", "tree", "checks", "reporters", "fix", "gate", "lsp"}
+SUBPACKAGES = {"c", "tree", "checks", "reporters", "fix", "gate", "kbuild", "lsp"}
 
 
 def module_name(path: Path) -> str:
