@@ -4,6 +4,8 @@ a fake object tree holding this build's autoconf.h, auto.conf and version.h."""
 
 from __future__ import annotations
 
+import re
+
 import os
 import shutil
 import subprocess
@@ -104,10 +106,11 @@ def run_checker(argv: List[str], cwd: Path, env: Optional[Dict[str, str]] = None
 
 
 def reported(stderr: str, path: str) -> Dict[int, str]:
-    """Line -> rule code of the gcc-style diagnostics about ``path``."""
+    """Line -> rule code of the gcc-style diagnostics about ``path`` (the ``note:`` lines that
+    explain a finding carry no ``[HVnnn TYPE]`` tag and are left aside)."""
     out = {}
     for line in stderr.splitlines():
-        if line.startswith(path + ":"):
+        if line.startswith(path + ":") and re.search(r"\[HV\d+ \w+\]$", line):
             out[int(line.split(":")[1])] = line.rsplit("[", 1)[1].split()[0]
     return out
 
