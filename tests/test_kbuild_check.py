@@ -4,9 +4,8 @@ a fake object tree holding this build's autoconf.h, auto.conf and version.h."""
 
 from __future__ import annotations
 
-import re
-
 import os
+import re
 import shutil
 import subprocess
 import sys
