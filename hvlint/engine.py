@@ -573,11 +573,11 @@ class Linter:
 
     def _lint_context(self) -> str:
         """A digest of all that a file's findings rest on besides its bytes and build files:
-        the settings, the scheme and the whole symbol index."""
+        the settings, the scheme (not why: no rule sees that) and the whole symbol index."""
         scheme = self.scheme
         kconfig = self.cache.section("lint").get("kconfig") if self.cache is not None else None
         return hashlib.blake2b(
-            repr((self.settings, scheme.name, scheme.reason, scheme.established, self.index.fingerprint(),
+            repr((self.settings, scheme.name, scheme.established, self.index.fingerprint(),
                   self.builds is not None and self._kconfig_holds(kconfig))).encode("utf-8", "surrogateescape"),
             digest_size=16,
         ).hexdigest()
