@@ -122,6 +122,7 @@ class Linter:
         self._tree_paths: set = set()
         self._overlays: Dict[str, str] = {}
         self._relpaths: Dict[str, str] = {}  # walked path -> root-relative path
+        self._walked_files: set = set()  # the files to lint that walks found (Path objects)
         self._walked: List[str] = []  # root-relative folders already walked
         self._scheme: Optional[Tuple[int, SchemeChoice]] = None
         self._from_cache: Dict[str, Dict[int, str]] = {}  # reports from the tree cache: their quoted lines
@@ -273,7 +274,9 @@ class Linter:
             return prefilter([path for path, _rel in listed], self.data.prefilter, keep=keep)
         hits = self._cached_prefilter(listed, keep)
         self._forget_missing(rel_top, {rel for _path, rel in listed})
-        return [Path(path) for path, _rel in listed if path in hits]
+        found = [Path(path) for path, _rel in listed if path in hits]
+        self._walked_files.update(found)
+        return found
 
     def _cached_prefilter(self, listed: List[Tuple[str, str]], keep: Callable[[str], bool]) -> set:
         """The paths of ``listed`` to read: ``keep``'s, and those the prefilter passes, its
@@ -286,7 +289,8 @@ class Linter:
                 fresh.append((path, rel, sig))
             elif verdict:
                 hits.add(path)
-        found = {str(p) for p in prefilter([path for path, _rel, _sig in fresh], self.data.prefilter)}
+        passed = {str(p) for p in prefilter([path for path, _rel, _sig in fresh], self.data.prefilter)}
+        found = {path for path, _rel, _sig in fresh if str(Path(path)) in passed}  # "./x.c" comes back "x.c"
         for path, rel, sig in fresh:
             table.put(rel, sig, path in found)
         return hits | found
@@ -512,7 +516,7 @@ class Linter:
             relpath = self.relpath(path)
             if self.path_class(relpath) == "exclude" and not any(Path(p) == path for p in paths):
                 continue
-            walked = str(path) in self._relpaths
+            walked = path in self._walked_files
             sig = cache.signature(str(path)) if self.cache is not None and walked else None  # before reading
             stored = lints.get(relpath, sig) if lints is not None else None
             known, problem = lintcache.read_problem(stored)

@@ -54,15 +54,6 @@ FILES = {
 }
 
 
-@pytest.fixture
-def cache_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An empty cache folder outside the tree (which is tmp_path), in force for the test."""
-    folder = tmp_path_factory.mktemp("user") / "cache"
-    monkeypatch.setenv("HVLINT_CACHE_DIR", str(folder))
-    monkeypatch.delenv("HVLINT_NO_CACHE", raising=False)
-    return folder
-
-
 def settle(root: Path, age: int = 60) -> None:
     """Give every file under ``root`` an mtime ``age`` seconds in the past."""
     for path in root.rglob("*"):

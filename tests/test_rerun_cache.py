@@ -15,7 +15,7 @@ from typing import List, Tuple
 import pytest
 
 from hvlint import cli, engine
-from test_cache import FILES, cache_dir, edit, settle, settle_file, stored  # noqa: F401 (a fixture)
+from test_cache import FILES, edit, settle, settle_file, stored
 
 TIMER_C = "drivers/clocksource/hyperv_timer.c"
 KERNEL_SHAPED = {

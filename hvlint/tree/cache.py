@@ -326,6 +326,7 @@ class TreeCache:
         the least recently used trees evicted past the cap (failures are ignored)."""
         tables = {name: t for name, t in self._tables.items() if t.changed}
         if not (self._changed or tables):
+            self.touch()
             return
         try:
             self.file.parent.mkdir(parents=True, exist_ok=True)
@@ -400,19 +401,21 @@ def _locked(folder: Path) -> Iterator[None]:
 
 def evict(folder: Path, cap_bytes: int, keep: Optional[Path] = None) -> List[Path]:
     """Delete the least recently used tree caches of ``folder`` until the rest fit in
-    ``cap_bytes`` (``keep``, the one just written, last of all); the deleted files."""
+    ``cap_bytes``, never ``keep`` (the one just written, however large); the deleted files."""
     found = []
     for path in folder.glob("tree-*.json"):
         try:
             st = path.stat()
         except OSError:
             continue
-        found.append((path == keep, st.st_mtime_ns, st.st_size, path))
-    total = sum(size for _k, _m, size, _p in found)
+        found.append((st.st_mtime_ns, st.st_size, path))
+    total = sum(size for _m, size, _p in found)
     gone = []
-    for _keep, _mtime, size, path in sorted(found):
+    for _mtime, size, path in sorted(found):
         if total <= cap_bytes:
             break
+        if path == keep:
+            continue
         try:
             path.unlink()
         except OSError:
