@@ -25,7 +25,7 @@ from hvlint.config import ConfigError, Settings
 from hvlint.findings import Finding, InputProblem
 from hvlint import lintcache
 from hvlint.tree.index import Definition, SymbolIndex, builtin_definitions
-from hvlint.tree.kbuild import BUILD_FILES
+from hvlint.tree.buildcache import CachedBuilds, build_deps
 from hvlint.tree.kconfig import BuildClasses, Kconfig
 from hvlint.tree.paths import GlobSet, PathClassifier
 from hvlint.ruledata import RuleData
@@ -102,8 +102,10 @@ class Linter:
             except cache.CapError as exc:
                 raise ConfigError(str(exc)) from None
         self.builds: Optional[BuildClasses] = None
+        self._build_answers: Optional[CachedBuilds] = None
         if self.root is not None and settings.use_kconfig:
             self.builds = BuildClasses(self.root, Kconfig(self.root, self.data.kconfig_arch, self.cache))
+            self._build_answers = CachedBuilds(self.builds, self.cache, self.root)
         self._index_exclude = GlobSet(self.data.index_exclude)
         # Paths whose names are not the tree's: excluded ones, and user space (index_exclude,
         # tools/) with definitions of its own. A rename never reaches them.
@@ -151,9 +153,9 @@ class Linter:
 
     def build_arch(self, relpath: str) -> Optional[Tuple[str, str]]:
         """(arch, reason) when the tree's Kconfig/Makefiles build the file for one arch only."""
-        if self.builds is None or relpath.startswith("arch/") or not relpath.endswith(".c"):
+        if self._build_answers is None or relpath.startswith("arch/") or not relpath.endswith(".c"):
             return None
-        return self.builds.arch_of(relpath)
+        return self._build_answers.answer(relpath)[0]
 
     # -- scanning and indexing -------------------------------------------------------------
 
@@ -354,16 +356,36 @@ class Linter:
                 self._relpaths.update(found)
                 walked += found
                 if self.cache is not None:
-                    self._forget_missing(sub, {rel for _path, rel in found})
+                    self.cache.files("index").drop_missing(sub, {rel for _path, rel in found})
             elif top.is_file():
                 direct.append((str(top), sub))
         keep = self._always_read(walked)
         if self.cache is None:
             hits = {str(p) for p in prefilter([path for path, _rel in walked], self.data.prefilter, keep=keep)}
         else:
-            hits = self._cached_prefilter(walked, keep)
+            hits = self._index_root_hits(walked, keep)
         hits.update(path for path, _rel in direct)
         return [Path(path) for path, _rel in direct + walked if path in hits]
+
+    def _index_root_hits(self, walked: List[Tuple[str, str]], keep: Callable[[str], bool]) -> set:
+        """The index-root files to index, the verdicts taken from the "index" product (a file
+        there was indexed; False there: the prefilter passed it by), so that a run that only
+        needs the index (a patch mail) decodes no other table."""
+        index = self.cache.files("index")  # type: ignore[union-attr]
+        hits = {path for path, _rel in walked if keep(path)}
+        fresh: List[Tuple[str, str, Optional[cache.Signature]]] = []
+        for path, rel, sig, value in index.lookup((p, r) for p, r in walked if p not in hits):
+            if value is None:
+                fresh.append((path, rel, sig))
+            elif value is not False:
+                hits.add(path)
+        passed = {str(p) for p in prefilter([path for path, _rel, _sig in fresh], self.data.prefilter)}
+        for path, rel, sig in fresh:
+            if str(Path(path)) in passed:
+                hits.add(path)
+            else:
+                index.put(rel, sig, False)
+        return hits
 
     def save_cache(self) -> None:
         """Write what this run learnt about the tree (index, Kconfig) to the tree cache."""
@@ -389,8 +411,9 @@ class Linter:
     def set_build_overlay(self, relpath: str, text: Optional[str]) -> None:
         """Use ``text`` for a Makefile, Kbuild or Kconfig file (None: deleted) when deciding
         which arch a file is built for (a patch that adds a file and its build rule)."""
-        if self.builds is not None:
+        if self.builds is not None and self._build_answers is not None:
             self.builds.set_overlay(relpath, text)
+            self._build_answers.overlaid = True
 
     def _overlay_scan(self, relpath: str, text: str) -> ScannedFile:
         """``set_overlay`` that hands back the scan (one hash and one scan per keystroke)."""
@@ -579,20 +602,12 @@ class Linter:
         """A digest of all that a file's findings rest on besides its bytes and build files:
         the settings, the scheme (not why: no rule sees that) and the whole symbol index."""
         scheme = self.scheme
-        kconfig = self.cache.section("lint").get("kconfig") if self.cache is not None else None
+        kconfig = self._build_answers.kconfig_state() if self._build_answers is not None else None
         return hashlib.blake2b(
-            repr((self.settings, scheme.name, scheme.established, self.index.fingerprint(),
-                  self.builds is not None and self._kconfig_holds(kconfig))).encode("utf-8", "surrogateescape"),
+            repr((self.settings, scheme.name, scheme.established, self.index.fingerprint(), kconfig))
+            .encode("utf-8", "surrogateescape"),
             digest_size=16,
         ).hexdigest()
-
-    def _kconfig_holds(self, fingerprint: object) -> bool:
-        """Whether the Kconfig files the stored reports rest on are unchanged."""
-        assert self.builds is not None
-        try:
-            return isinstance(fingerprint, dict) and self.builds.kconfig.still_holds(fingerprint)
-        except (TypeError, ValueError, KeyError):
-            return False
 
     def _store_lints(self, lints: Optional[cache.FileTable], linted: list) -> None:
         """Keep the reports of the files linted in this run for the next one. A shared .c
@@ -600,14 +615,12 @@ class Linter:
         if lints is None or self.cache is None or self.root is None:
             return
         shared = [rel for rel, _sf, _sig, _res in linted if self._needs_build(rel)]
-        kconfig = self.builds.kconfig.fingerprint() if self.builds is not None and shared else None
-        if kconfig is not None and self.cache.section("lint").get("kconfig") != kconfig:
-            self.cache.store("lint", {"kconfig": kconfig})
+        kconfig = self._build_answers.fingerprint() if self._build_answers is not None and shared else None
         context = self._lint_context()  # with the Kconfig fingerprint now stored
         for relpath, sf, sig, res in linted:
             deps = None
             if relpath in shared:
-                deps = lintcache.build_deps(str(self.root), relpath, BUILD_FILES) if kconfig is not None else None
+                deps = build_deps(str(self.root), relpath) if kconfig is not None else None
                 if deps is None:
                     lints.drop(relpath)
                     continue
@@ -653,7 +666,7 @@ class Linter:
         build = self.build_arch(relpath) if cls == "neutral" else None
         if build:
             notes.append(f"{relpath}: treated as {build[0]} code for HV102/HV104 ({build[1]}); still shared code for HV103")
-        undecided = self.builds.note(relpath) if self.builds is not None and cls == "neutral" else None
+        undecided = self._build_answers.answer(relpath)[1] if self._build_answers is not None and cls == "neutral" else None
         if undecided:
             notes.append(f"{relpath}: {undecided}")
         return notes

@@ -12,19 +12,15 @@ checkpatch and SARIF formats quote them).
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from hvlint.findings import Finding, InputProblem
-from hvlint.tree.cache import stat_signature
+from hvlint.tree.buildcache import Deps, deps_hold
 
 # The per-file products the engine keeps (TreeCache.files): the byte prefilter's verdict,
-# what a file gives the symbol index, and its findings.
-PRODUCTS = ("prefilter", "index", "lint")
-ABSENT = "-"
-
-Deps = List[List[str]]
+# what a file gives the symbol index, its findings, and which arch the tree builds it for.
+PRODUCTS = ("prefilter", "index", "lint", "build")
 
 
 @dataclass(frozen=True)
@@ -90,43 +86,3 @@ def decode(path: str, value: object, context: str) -> Optional[Stored]:
         )
     except (TypeError, ValueError):
         return None
-
-
-def dep_signature(path: str) -> Optional[str]:
-    """A build dependency's signature: the file's, ABSENT when there is none, None when it is
-    too fresh to trust."""
-    try:
-        st = os.stat(path)
-    except (FileNotFoundError, NotADirectoryError):
-        return ABSENT
-    except OSError:
-        return None
-    return stat_signature(st)
-
-
-def deps_hold(deps: object) -> bool:
-    """Whether every [path, signature] of ``deps`` still has that signature."""
-    if not isinstance(deps, list):
-        return False
-    for dep in deps:
-        if not (isinstance(dep, list) and len(dep) == 2 and isinstance(dep[0], str)):
-            return False
-        if dep_signature(dep[0]) != dep[1]:
-            return False
-    return True
-
-
-def build_deps(root: str, relpath: str, names: Sequence[str]) -> Optional[Deps]:
-    """[path, signature] of the build files (``names``: Makefile, Kbuild) in every folder
-    above ``relpath`` (None when one is too fresh to trust)."""
-    deps: Deps = []
-    parts = relpath.split("/")[:-1]
-    for cut in range(len(parts), 0, -1):
-        folder = os.path.join(root, *parts[:cut])
-        for name in names:
-            path = os.path.join(folder, name)
-            sig = dep_signature(path)
-            if sig is None:
-                return None
-            deps.append([path, sig])
-    return deps

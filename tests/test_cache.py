@@ -237,10 +237,17 @@ def test_entries_of_the_wrong_shape_are_not_trusted(tree, cache_dir) -> None:
     sections = stored(cache_dir)
     for entry in sections["files:index"].values():
         del entry[1][1:]  # evidence gone
+    for rel in sections["files:build"]:
+        sections["files:build"][rel][1] = ["x86", 3, [], None]  # an answer of the wrong shape
+    rewrite(cache_file, sections)
+    assert lint(root) == first
+    sections = stored(cache_dir)
+    del sections["build"]  # the answers' Kconfig fingerprint: Kconfig itself is asked
     sections["kconfig"]["files"] = "nonsense"
     rewrite(cache_file, sections)
     assert lint(root) == first
     sections = stored(cache_dir)
+    del sections["build"]
     sections["kconfig"]["files"][0] = "not a pair"
     sections["kconfig"]["parsed"] = {"drivers/hv/Kconfig": [["HYPERV"]]}
     rewrite(cache_file, sections)
