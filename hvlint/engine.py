@@ -274,28 +274,34 @@ class Linter:
         keep = self._always_read(listed)
         if self.cache is None:
             return prefilter([path for path, _rel in listed], self.data.prefilter, keep=keep)
-        hits = self._cached_prefilter(listed, keep)
+        hits = self._cached_hits(listed, keep, "prefilter")
         self._forget_missing(rel_top, {rel for _path, rel in listed})
         found = [Path(path) for path, _rel in listed if path in hits]
         self._walked_files.update(found)
         return found
 
-    def _cached_prefilter(self, listed: List[Tuple[str, str]], keep: Callable[[str], bool]) -> set:
-        """The paths of ``listed`` to read: ``keep``'s, and those the prefilter passes, its
-        verdict taken from the tree cache for every file whose signature it holds."""
-        table = self.cache.files("prefilter")  # type: ignore[union-attr]
+    def _cached_hits(self, listed: List[Tuple[str, str]], keep: Callable[[str], bool], product: str) -> set:
+        """The paths of ``listed`` to read: ``keep``'s, and those the byte prefilter passes,
+        its verdict taken from the tree cache's ``product`` for every file whose signature it
+        holds: "prefilter" keeps True or False for each file of a walk; "index" keeps what a
+        file gave the index, False for one the prefilter passed by (so a run that only needs
+        the index, as a patch mail's, decodes no whole-tree table)."""
+        table = self.cache.files(product)  # type: ignore[union-attr]
         hits = {path for path, _rel in listed if keep(path)}
         fresh: List[Tuple[str, str, Optional[cache.Signature]]] = []
-        for path, rel, sig, verdict in table.lookup((p, r) for p, r in listed if p not in hits):
-            if verdict is None:
+        for path, rel, sig, value in table.lookup((p, r) for p, r in listed if p not in hits):
+            if value is None:
                 fresh.append((path, rel, sig))
-            elif verdict:
+            elif value is not False:
                 hits.add(path)
         passed = {str(p) for p in prefilter([path for path, _rel, _sig in fresh], self.data.prefilter)}
-        found = {path for path, _rel, _sig in fresh if str(Path(path)) in passed}  # "./x.c" comes back "x.c"
         for path, rel, sig in fresh:
-            table.put(rel, sig, path in found)
-        return hits | found
+            hit = str(Path(path)) in passed  # "./x.c" comes back "x.c"
+            if hit:
+                hits.add(path)
+            if not (hit and product == "index"):  # an indexed file's entry is its index facts
+                table.put(rel, sig, hit)
+        return hits
 
     def _forget_missing(self, rel_top: str, listed: set) -> None:
         """Drop the per-file entries of files under ``rel_top`` that the walk no longer finds."""
@@ -363,29 +369,9 @@ class Linter:
         if self.cache is None:
             hits = {str(p) for p in prefilter([path for path, _rel in walked], self.data.prefilter, keep=keep)}
         else:
-            hits = self._index_root_hits(walked, keep)
+            hits = self._cached_hits(walked, keep, "index")
         hits.update(path for path, _rel in direct)
         return [Path(path) for path, _rel in direct + walked if path in hits]
-
-    def _index_root_hits(self, walked: List[Tuple[str, str]], keep: Callable[[str], bool]) -> set:
-        """The index-root files to index, the verdicts taken from the "index" product (a file
-        there was indexed; False there: the prefilter passed it by), so that a run that only
-        needs the index (a patch mail) decodes no other table."""
-        index = self.cache.files("index")  # type: ignore[union-attr]
-        hits = {path for path, _rel in walked if keep(path)}
-        fresh: List[Tuple[str, str, Optional[cache.Signature]]] = []
-        for path, rel, sig, value in index.lookup((p, r) for p, r in walked if p not in hits):
-            if value is None:
-                fresh.append((path, rel, sig))
-            elif value is not False:
-                hits.add(path)
-        passed = {str(p) for p in prefilter([path for path, _rel, _sig in fresh], self.data.prefilter)}
-        for path, rel, sig in fresh:
-            if str(Path(path)) in passed:
-                hits.add(path)
-            else:
-                index.put(rel, sig, False)
-        return hits
 
     def save_cache(self) -> None:
         """Write what this run learnt about the tree (index, Kconfig) to the tree cache."""

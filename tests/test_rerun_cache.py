@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-from typing import List, Tuple
+from typing import Tuple
 
 import pytest
 
-from hvlint import cli, engine
-from test_cache import FILES, edit, settle, settle_file, stored
+from hvlint import cli
+from test_cache import FILES, edit, reads, settle, settle_file, stored
 
 TIMER_C = "drivers/clocksource/hyperv_timer.c"
 KERNEL_SHAPED = {
@@ -82,18 +82,6 @@ def kernel_tree(tree, cache_dir) -> Path:
     write(root, LATIN1, latin1)
     settle(root)
     return root
-
-
-def reads(monkeypatch: pytest.MonkeyPatch) -> List[str]:
-    seen: List[str] = []
-    real = engine.read_source
-
-    def recording(path):
-        seen.append(Path(path).as_posix())
-        return real(path)
-
-    monkeypatch.setattr(engine, "read_source", recording)
-    return seen
 
 
 def test_an_unchanged_tree_is_not_read_again(kernel_tree, cache_dir, monkeypatch) -> None:
