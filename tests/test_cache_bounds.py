@@ -108,11 +108,17 @@ def test_least_recently_used_trees_go_past_the_cap(tmp_path, cache_dir) -> None:
 
     lint("a")
     (first,) = cache_dir.glob("tree-*.json")
+    # A killed run's temporary file goes once it is old; one being written now stays.
+    old, busy = cache_dir / ".tmp-killed.json", cache_dir / ".tmp-writing.json"
+    for tmp in (old, busy):
+        tmp.write_bytes(b"{")
+    settle_file(old, 7200)
     cap = str(first.stat().st_size * 2.5 / (1024 * 1024))  # room for two trees, not three
     lint("b", HVLINT_CACHE_MAX_MB=cap)
     lint("c", HVLINT_CACHE_MAX_MB=cap)
     files = {p.name for p in cache_dir.glob("tree-*.json")}
     assert len(files) == 2 and first.name not in files  # a, used longest ago, went
+    assert not old.exists() and busy.exists()
     lint("b", HVLINT_CACHE_MAX_MB=cap)  # used again (nothing to store): now the newest
     lint("d", HVLINT_CACHE_MAX_MB=cap)
     assert_kept(trees, {"b", "d"})

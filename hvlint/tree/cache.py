@@ -48,6 +48,7 @@ MAX_ENV = "HVLINT_CACHE_MAX_MB"
 DEFAULT_MAX_MB = 200.0
 TABLE_PREFIX = "files:"
 LOCK_NAME = ".lock"
+_STALE_TMP_S = 3600  # a temporary file this old belongs to no running save
 
 Signature = str
 
@@ -403,6 +404,13 @@ def evict(folder: Path, cap_bytes: int, keep: Optional[Path] = None) -> List[Pat
     """Delete the least recently used tree caches of ``folder`` until the rest fit in
     ``cap_bytes``, never ``keep`` (the one just written, however large); the deleted files."""
     found = []
+    stale = time.time() - _STALE_TMP_S
+    for path in folder.glob(".tmp-*.json"):  # left by a run that was killed while writing
+        try:
+            if path.stat().st_mtime < stale:
+                path.unlink()
+        except OSError:
+            continue
     for path in folder.glob("tree-*.json"):
         try:
             st = path.stat()
