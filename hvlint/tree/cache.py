@@ -356,7 +356,7 @@ class TreeCache:
             blobs[name] = _encode(self._sections[name])
         for product, table in tables.items():
             name = TABLE_PREFIX + product
-            blobs[name] = _encode(table.merged_into(now.decoded(name) if name in now.spans else self._disk.decoded(name)))
+            blobs[name] = _encode(table.merged_into(self._current(now, name)))
         spans: Dict[str, list] = {}
         offset = 0
         for name, blob in blobs.items():
@@ -371,6 +371,16 @@ class TreeCache:
         except BaseException:
             os.unlink(tmp)
             raise
+
+    def _current(self, now: _Stored, name: str) -> dict:
+        """Section ``name`` as on disk now: the one this run decoded when no other run has
+        changed it since (its digest says so), so a whole-tree table is not decoded twice."""
+        if name not in now.spans:
+            return self._disk.decoded(name)
+        mine = self._disk.spans.get(name)
+        if mine is not None and mine[2] == now.spans[name][2]:
+            return self._disk.decoded(name)
+        return now.decoded(name)
 
     def touch(self) -> None:
         """Mark this tree's cache as just used (eviction goes by last use)."""
