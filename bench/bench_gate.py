@@ -18,7 +18,11 @@ The tree: ``--tree DIR``, else ``$HVLINT_BENCH_TREE``, else /work/kernels/linux-
 when present, else a generated tree of kernel shape (bench/synth_tree.py; ``--quick`` makes
 it small). Nothing from the tree is written anywhere but a temporary folder.
 
-Usage: ``python bench/bench_gate.py [--tree DIR] [--runs N] [--quick]``.
+``--mail FILE`` measures one patch mail instead (issue 19): ``hvlint --root TREE MAIL`` with a
+warm tree cache and ``scripts/checkpatch.pl MAIL`` from inside the tree, ``--runs`` rounds
+interleaved, the medians and their ratio (target <= 0.1x), with the load average before and after.
+
+Usage: ``python bench/bench_gate.py [--tree DIR] [--runs N] [--quick] [--mail FILE]``.
 """
 
 from __future__ import annotations
@@ -201,6 +205,43 @@ def median_time(
     return statistics.median(times), proc
 
 
+TARGET_MAIL_VS_CHECKPATCH = 0.1
+
+
+def measure_mail(tree: Path, mail: Path, runs: int, work: Path) -> int:
+    """One patch mail: hvlint (warm tree cache) against checkpatch.pl, interleaved."""
+    checkpatch = tree / "scripts" / "checkpatch.pl"
+    if not (checkpatch.is_file() and shutil.which("perl")):
+        print(f"--mail: {tree} has no scripts/checkpatch.pl (or there is no perl)", file=sys.stderr)
+        return 2
+    hv = hvlint_command()
+    env = child_env(work)
+    gate = [*hv, "--root", str(tree), "--format", "json", str(mail.resolve())]
+    first = subprocess.run(gate, env=env, capture_output=True, cwd=tree, check=False)  # fills the cache
+    if first.returncode not in (0, 1):
+        print(f"--mail: hvlint exited {first.returncode}: {first.stderr.decode()[-500:]}", file=sys.stderr)
+        return 2
+    load_before = os.getloadavg()[0]
+    cmds = {
+        "python -c pass": [sys.executable, "-c", "pass"],
+        "hvlint --root TREE MAIL (warm)": gate,
+        "checkpatch.pl MAIL (in the tree)": ["perl", str(checkpatch), "-q", str(mail.resolve())],
+    }
+    times: Dict[str, List[float]] = {name: [] for name in cmds}
+    for _ in range(runs):
+        for name, cmd in cmds.items():
+            times[name].append(median_time(cmd, 1, cwd=tree, env=env)[0])
+    med = {name: statistics.median(t) for name, t in times.items()}
+    print(f"mail: {mail} ({len(mail.read_bytes().splitlines())} lines); tree: {tree}")
+    print(f"medians of {runs} interleaved rounds (1-minute load {load_before:.1f} before, {os.getloadavg()[0]:.1f} after):")
+    for name, seconds in med.items():
+        print(f"  {name:<34} {seconds * 1000:8.0f} ms  (samples: {', '.join(f'{t * 1000:.0f}' for t in times[name])})")
+    ratio = med["hvlint --root TREE MAIL (warm)"] / med["checkpatch.pl MAIL (in the tree)"]
+    verdict = "PASS" if ratio <= TARGET_MAIL_VS_CHECKPATCH else "FAIL"
+    print(f"hvlint/checkpatch: {ratio:.3f}x (target <= {TARGET_MAIL_VS_CHECKPATCH}x) {verdict}")
+    return 0
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument(
@@ -214,11 +255,17 @@ def main(argv: Optional[List[str]] = None) -> int:
     ap.add_argument(
         "--quick", action="store_true", help="generate a small tree when none is at hand"
     )
+    ap.add_argument("--mail", type=Path, help="measure this one patch mail against checkpatch.pl")
     args = ap.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="hvlint-bench-gate-") as tmp:
         work = Path(tmp)
         tree = given_tree(args.tree)
+        if args.mail is not None:
+            if tree is None:
+                print("--mail needs a kernel tree (--tree or $HVLINT_BENCH_TREE)", file=sys.stderr)
+                return 2
+            return measure_mail(tree, args.mail, args.runs, work)
         if tree is None:
             tree = work / "tree"
             synth_tree.generate_tree(tree, **(synth_tree.QUICK if args.quick else {}))

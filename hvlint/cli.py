@@ -140,7 +140,7 @@ def run(argv: Sequence[str], stdin: TextIO, stdout: TextIO, stderr: TextIO) -> i
         root = find_root(paths)
     linter = Linter(settings, root, data)
     targets = paths or [linter.root or Path.cwd()]  # no PATH: the tree it stands in
-    result = linter.lint_paths(targets)
+    result = linter.lint_paths(targets, reuse=True)
     if args.verbose:
         stderr.writelines(f"hvlint: {note}\n" for note in linter.run_notes("none (rules tables only)"))
         stderr.write(f"hvlint: checked {result.files_checked} files, {result.lines_checked} lines\n")

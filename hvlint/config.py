@@ -7,12 +7,13 @@ from pathlib import Path
 from typing import Dict, FrozenSet, Iterable, Optional, Tuple
 
 from hvlint import tomlcompat
+from hvlint.tree.cache import CapError, parse_cap
 from hvlint.tree.paths import glob_set
 from hvlint.ruledata import RuleData
 
 CONFIG_NAME = ".hvlint.toml"
 SCHEME_CHOICES = ("auto", "syn-reg", "upstream")
-_KEYS = {"scheme", "strict", "ignore", "types", "per-path-ignores", "paths", "kconfig"}
+_KEYS = {"scheme", "strict", "ignore", "types", "per-path-ignores", "paths", "kconfig", "cache-max-mb"}
 
 
 class ConfigError(Exception):
@@ -34,6 +35,7 @@ class Settings:
     extra_paths: Dict[str, Tuple[str, ...]] = field(default_factory=dict)
     use_kconfig: bool = True
     use_cache: bool = True
+    cache_max_mb: Optional[float] = None  # cache-max-mb of .hvlint.toml ($HVLINT_CACHE_MAX_MB wins)
     config_file: Optional[str] = None
 
     def rule_enabled(self, code: str, type_: str, strict_only: bool) -> bool:
@@ -142,4 +144,9 @@ def load_settings(path: Optional[Path], data: RuleData, base: Optional[Settings]
         changes["extra_paths"] = extra
     if "kconfig" in raw:
         changes["use_kconfig"] = bool(raw["kconfig"])
+    if "cache-max-mb" in raw:
+        try:
+            changes["cache_max_mb"] = parse_cap(raw["cache-max-mb"], f"{path}: cache-max-mb")
+        except CapError as exc:
+            raise ConfigError(str(exc)) from None
     return replace(settings, **changes)

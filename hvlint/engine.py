@@ -21,9 +21,11 @@ from hvlint.tree.cache import TreeCache
 from hvlint.checks import CHECKS
 from hvlint.checks.context import FileContext
 from hvlint.c.cond import ArchSymbols, BuildMacros, ConditionEvaluator
-from hvlint.config import Settings
+from hvlint.config import ConfigError, Settings
 from hvlint.findings import Finding, InputProblem
+from hvlint import lintcache
 from hvlint.tree.index import Definition, SymbolIndex, builtin_definitions
+from hvlint.tree.buildcache import CachedBuilds, build_deps
 from hvlint.tree.kconfig import BuildClasses, Kconfig
 from hvlint.tree.paths import GlobSet, PathClassifier
 from hvlint.ruledata import RuleData
@@ -95,10 +97,15 @@ class Linter:
         self.resolver = Resolver(self.index)
         self.cache: Optional[TreeCache] = None
         if self.root is not None and settings.use_cache:
-            self.cache = cache.open_for(self.root, (self.data, classes, settings.use_kconfig))
+            try:
+                self.cache = cache.open_for(self.root, (self.data, classes, settings.use_kconfig), settings.cache_max_mb)
+            except cache.CapError as exc:
+                raise ConfigError(str(exc)) from None
         self.builds: Optional[BuildClasses] = None
+        self._build_answers: Optional[CachedBuilds] = None
         if self.root is not None and settings.use_kconfig:
             self.builds = BuildClasses(self.root, Kconfig(self.root, self.data.kconfig_arch, self.cache))
+            self._build_answers = CachedBuilds(self.builds, self.cache, self.root)
         self._index_exclude = GlobSet(self.data.index_exclude)
         # Paths whose names are not the tree's: excluded ones, and user space (index_exclude,
         # tools/) with definitions of its own. A rename never reaches them.
@@ -117,9 +124,11 @@ class Linter:
         self._tree_paths: set = set()
         self._overlays: Dict[str, str] = {}
         self._relpaths: Dict[str, str] = {}  # walked path -> root-relative path
+        self._walked_files: set = set()  # the files to lint that walks found (Path objects)
         self._walked: List[str] = []  # root-relative folders already walked
         self._scheme: Optional[Tuple[int, SchemeChoice]] = None
-        self._cache_entries: Optional[Dict[str, list]] = None  # index entries to store
+        self._from_cache: Dict[str, Dict[int, str]] = {}  # reports from the tree cache: their quoted lines
+        self._read_problems: Dict[str, Optional[str]] = {}  # what reading each linted file noted
         self.prepared = False
         self.notes: List[str] = []
 
@@ -144,9 +153,9 @@ class Linter:
 
     def build_arch(self, relpath: str) -> Optional[Tuple[str, str]]:
         """(arch, reason) when the tree's Kconfig/Makefiles build the file for one arch only."""
-        if self.builds is None or relpath.startswith("arch/") or not relpath.endswith(".c"):
+        if self._build_answers is None or relpath.startswith("arch/") or not relpath.endswith(".c"):
             return None
-        return self.builds.arch_of(relpath)
+        return self._build_answers.answer(relpath)[0]
 
     # -- scanning and indexing -------------------------------------------------------------
 
@@ -168,6 +177,13 @@ class Linter:
         self._indexed_digest[relpath] = digest
         if self._index_exclude.matches(relpath):
             return
+        defs, evidence = self._index_facts(sf)
+        self._apply_index(relpath, defs, evidence, tree)
+
+    def _index_facts(self, sf: ScannedFile) -> Tuple[List[Definition], Counter]:
+        """What ``sf`` gives the index: its definitions, with the arches they are defined
+        for, and its scheme evidence."""
+        relpath = sf.path
         # The index takes a file's arches from its path only: Kconfig classes .c files, and
         # definitions live in headers.
         whole_file = file_arches(self.path_class(relpath))
@@ -181,8 +197,11 @@ class Linter:
             arches = sf.arches_of_guard(e.guard) & whole_file
             if arches:
                 defs.append(Definition(e.name, relpath, e.line, e.column, "enum", e.value, arches))
+        return defs, schemes.file_evidence(sf, self.data, self._accessor_schemes)
+
+    def _apply_index(self, relpath: str, defs: List[Definition], evidence: Counter, tree: bool) -> None:
+        """Put a file's definitions and evidence (scanned, or from the tree cache) in the index."""
         self.index.set_file(relpath, defs)
-        evidence = schemes.file_evidence(sf, self.data, self._accessor_schemes)
         if tree:
             self._tree_paths.add(relpath)
             if self._in_index(relpath):
@@ -212,12 +231,37 @@ class Linter:
 
     def _index_path(self, path: Path, tree: bool) -> Optional[InputProblem]:
         relpath = self.relpath(path)
+        sig = cache.signature(str(path)) if self.cache is not None else None  # before reading
         source = read_source(path)
         if source.text is None:
             return InputProblem(relpath, source.problem or "cannot read")
         sf = self.scan_text(relpath, source.text)
         self._index_scan(sf, tree)
+        self._remember_index(sf, sig)
         return InputProblem(relpath, source.problem) if source.problem else None
+
+    def _remember_index(self, sf: ScannedFile, sig: Optional[cache.Signature]) -> None:
+        """Store what a file read from the tree gives the index, for the next run."""
+        if self.cache is None or self._index_exclude.matches(sf.path) or sf.path.startswith("/"):
+            return
+        if sig is None:  # too fresh to trust: what is stored is no longer true either
+            self.cache.files("index").drop(sf.path)
+            return
+        defs, evidence = self._index_facts(sf)
+        self.cache.files("index").put(sf.path, sig, cache.index_value(defs, evidence))
+
+    def _restore_index(self, relpath: str, sig: Optional[cache.Signature]) -> bool:
+        """Put a file in the index from the tree cache, when it holds the file as it is
+        (true for a file the index leaves out: there is nothing to put)."""
+        if self.cache is None:
+            return False
+        if self._index_exclude.matches(relpath):
+            return True
+        found = cache.read_index_value(relpath, self.cache.files("index").get(relpath, sig))
+        if found is None or found[1] is None:
+            return False
+        self._apply_index(relpath, found[0], found[1], tree=True)
+        return True
 
     def candidate_files(self, top: Path) -> List[Path]:
         """C files under ``top`` that are not excluded and mention a Hyper-V name (or are
@@ -227,7 +271,43 @@ class Linter:
         rel_top = "" if rel_top in (".", "") else rel_top
         listed = list(list_files(top, rel_top, self.data.suffixes, exclude.matches))
         self._relpaths.update(listed)
-        return prefilter([path for path, _rel in listed], self.data.prefilter, keep=self._always_read(listed))
+        keep = self._always_read(listed)
+        if self.cache is None:
+            return prefilter([path for path, _rel in listed], self.data.prefilter, keep=keep)
+        hits = self._cached_hits(listed, keep, "prefilter")
+        self._forget_missing(rel_top, {rel for _path, rel in listed})
+        found = [Path(path) for path, _rel in listed if path in hits]
+        self._walked_files.update(found)
+        return found
+
+    def _cached_hits(self, listed: List[Tuple[str, str]], keep: Callable[[str], bool], product: str) -> set:
+        """The paths of ``listed`` to read: ``keep``'s, and those the byte prefilter passes,
+        its verdict taken from the tree cache's ``product`` for every file whose signature it
+        holds: "prefilter" keeps True or False for each file of a walk; "index" keeps what a
+        file gave the index, False for one the prefilter passed by (so a run that only needs
+        the index, as a patch mail's, decodes no whole-tree table)."""
+        table = self.cache.files(product)  # type: ignore[union-attr]
+        hits = {path for path, _rel in listed if keep(path)}
+        fresh: List[Tuple[str, str, Optional[cache.Signature]]] = []
+        for path, rel, sig, value in table.lookup((p, r) for p, r in listed if p not in hits):
+            if value is None:
+                fresh.append((path, rel, sig))
+            elif value is not False:
+                hits.add(path)
+        passed = {str(p) for p in prefilter([path for path, _rel, _sig in fresh], self.data.prefilter)}
+        for path, rel, sig in fresh:
+            hit = str(Path(path)) in passed  # "./x.c" comes back "x.c"
+            if hit:
+                hits.add(path)
+            if not (hit and product == "index"):  # an indexed file's entry is its index facts
+                table.put(rel, sig, hit)
+        return hits
+
+    def _forget_missing(self, rel_top: str, listed: set) -> None:
+        """Drop the per-file entries of files under ``rel_top`` that the walk no longer finds."""
+        assert self.cache is not None
+        for product in lintcache.PRODUCTS:
+            self.cache.files(product).drop_missing(rel_top, listed)
 
     def _always_read(self, listed: Iterable[Tuple[str, str]]) -> Callable[[str], bool]:
         """Of (path, relpath) pairs, the paths to read whatever names they hold: arch-neutral
@@ -257,77 +337,41 @@ class Linter:
         todo += [Path(p) for p in paths]
         unique = list(dict.fromkeys(todo))
         for n, path in enumerate(unique, 1):
-            problem = self._index_path(path, tree=True)
-            if problem is not None and str(path) in explicit:
-                problems.append(problem)
+            if str(path) in explicit:  # read whatever the cache holds: its problems are reported
+                problem = self._index_path(path, tree=True)
+                if problem is not None:
+                    problems.append(problem)
+            elif not self._restore_index(self.relpath(path), cache.signature(str(path)) if self.cache else None):
+                self._index_path(path, tree=True)
             if progress is not None:
                 progress(n, len(unique))
         self.prepared = True
-        if self._cache_entries is not None:
-            self._store_index(self._cache_entries)
-            self._cache_entries = None
         return problems
 
     def _prepare_tree(self) -> List[Path]:
         """Index-root files still to read; the rest come from the cache."""
+        assert self.root is not None
         direct: List[Tuple[str, str]] = []  # index roots that are files: always indexed
         walked: List[Tuple[str, str]] = []  # files under index-root folders: prefiltered
-        skipped = False
         for sub in self.data.index_roots:
             top = self.root / sub
             if any(w == "" or sub == w or sub.startswith(w + "/") for w in self._walked):
-                skipped = True  # linted in this run anyway
-                continue
+                continue  # linted in this run anyway
             if top.is_dir():
-                for path, rel in list_files(top, sub, self.data.suffixes, self.classifier.sets["exclude"].matches):
-                    self._relpaths[path] = rel
-                    walked.append((path, rel))
+                found = list(list_files(top, sub, self.data.suffixes, self.classifier.sets["exclude"].matches))
+                self._relpaths.update(found)
+                walked += found
+                if self.cache is not None:
+                    self.cache.files("index").drop_missing(sub, {rel for _path, rel in found})
             elif top.is_file():
                 direct.append((str(top), sub))
-        stored = self.cache.section("index").get("files", {}) if self.cache else {}
-        entries: Dict[str, list] = {}
-        fresh: List[Tuple[str, str, Optional[list]]] = []
-        for path, rel in direct + walked:
-            sig = cache.signature(path) if self.cache else None
-            found = cache.read_index_entry(rel, stored.get(rel), sig) if sig is not None else None
-            if found is None:
-                fresh.append((path, rel, sig))
-                continue
-            hit, defs, evidence = found
-            if hit:
-                self.index.set_file(rel, defs)
-                self._evidence[rel] = evidence
-                self._tree_paths.add(rel)
-            entries[rel] = stored[rel]
-        is_direct = {path for path, _rel in direct}
-        hits = {
-            str(p)
-            for p in prefilter(
-                [p for p, _r, _s in fresh if p not in is_direct],
-                self.data.prefilter,
-                keep=self._always_read((p, r) for p, r, _s in fresh),
-            )
-        }
-        todo = []
-        for path, rel, sig in fresh:
-            hit = path in hits or path in is_direct
-            if hit:
-                todo.append(Path(path))
-            if sig is not None:
-                entries[rel] = [sig, hit]  # completed by _store_index once indexed
-        if self.cache is not None and not skipped and (fresh or set(stored) != set(entries)):
-            self._cache_entries = entries
-        return todo
-
-    def _store_index(self, entries: Dict[str, list]) -> None:
-        """Complete the fresh entries with what indexing found; saved by save_cache()."""
-        assert self.cache is not None
-        for rel, entry in entries.items():
-            if len(entry) == 2:
-                sig, hit = entry
-                defs = self.index.file_definitions(rel) if hit else []
-                entries[rel] = cache.index_entry(sig, hit, defs, self._evidence.get(rel, Counter()) if hit else Counter())
-        self.cache.store("index", {"files": entries})
+        keep = self._always_read(walked)
+        if self.cache is None:
+            hits = {str(p) for p in prefilter([path for path, _rel in walked], self.data.prefilter, keep=keep)}
+        else:
+            hits = self._cached_hits(walked, keep, "index")
+        hits.update(path for path, _rel in direct)
+        return [Path(path) for path, _rel in direct + walked if path in hits]
 
     def save_cache(self) -> None:
         """Write what this run learnt about the tree (index, Kconfig) to the tree cache."""
@@ -353,8 +397,9 @@ class Linter:
     def set_build_overlay(self, relpath: str, text: Optional[str]) -> None:
         """Use ``text`` for a Makefile, Kbuild or Kconfig file (None: deleted) when deciding
         which arch a file is built for (a patch that adds a file and its build rule)."""
-        if self.builds is not None:
+        if self.builds is not None and self._build_answers is not None:
             self.builds.set_overlay(relpath, text)
+            self._build_answers.overlaid = True
 
     def _overlay_scan(self, relpath: str, text: str) -> ScannedFile:
         """``set_overlay`` that hands back the scan (one hash and one scan per keystroke)."""
@@ -451,8 +496,12 @@ class Linter:
                 out.append(ctx.finding(rule, s.offset, s.text, rule.message("unused", names=s.text)))
         return out
 
-    def lint_paths(self, paths: Sequence[Path], progress: Optional[Progress] = None) -> LintResult:
-        """Lint files and directories (walked for C files that can matter)."""
+    def lint_paths(self, paths: Sequence[Path], progress: Optional[Progress] = None, reuse: bool = False) -> LintResult:
+        """Lint files and directories (walked for C files that can matter).
+
+        ``reuse``: give the findings the tree cache holds for a walked file whose bytes and
+        context are unchanged, without reading it (the command line; front ends that go on
+        to use the scans, as the gate and --fix do, leave it off)."""
         result = LintResult()
         files: List[Path] = []
         for path in paths:
@@ -469,21 +518,33 @@ class Linter:
             else:
                 result.problems.append(InputProblem(str(path), "no such file or directory"))
         self.prepare(progress=None)
-        texts: List[Tuple[str, ScannedFile]] = []
+        lints = self.cache.files("lint") if reuse and self.cache is not None else None
+        # (relpath, scan or None when the cache holds the file's report, signature, stored report)
+        texts: List[Tuple[str, Optional[ScannedFile], Optional[cache.Signature], object]] = []
         for path in files:
             relpath = self.relpath(path)
             if self.path_class(relpath) == "exclude" and not any(Path(p) == path for p in paths):
                 continue
-            source = read_source(path)
-            if source.problem:
-                result.problems.append(InputProblem(relpath, source.problem))
-            if source.text is None:
+            walked = path in self._walked_files
+            sig = cache.signature(str(path)) if self.cache is not None and walked else None  # before reading
+            stored = lints.get(relpath, sig) if lints is not None else None
+            known, problem = lintcache.read_problem(stored)
+            if known and self._restore_index(relpath, sig):
+                if problem:
+                    result.problems.append(InputProblem(relpath, problem))
+                texts.append((relpath, None, sig, stored))
                 continue
-            sf = self.scan_text(relpath, source.text)
-            self._index_scan(sf, tree=self.root is not None)
-            texts.append((relpath, sf))
-        for n, (_relpath, sf) in enumerate(texts, 1):
-            res = self._lint_scanned(sf)
+            sf = self._read_and_index(path, relpath, result.problems)
+            if sf is not None:
+                if walked:
+                    self._remember_index(sf, sig)
+                texts.append((relpath, sf, sig, None))
+        context = self._lint_context() if lints is not None else ""
+        linted: List[Tuple[str, ScannedFile, Optional[cache.Signature], FileResult]] = []
+        for n, (relpath, sf, sig, stored) in enumerate(texts, 1):
+            sf, res = self._lint_again(relpath, sf, stored, context)
+            if sf is not None:
+                linted.append((relpath, sf, sig, res))
             result.findings += res.findings
             result.problems += res.problems
             result.notes += res.notes
@@ -492,6 +553,7 @@ class Linter:
             if progress is not None:
                 progress(n, len(texts))
         result.findings.sort(key=Finding.sort_key)
+        self._store_lints(lints, linted)
         self.save_cache()
         return result
 
@@ -516,9 +578,72 @@ class Linter:
         self.save_cache()
         return result
 
+    def _read_and_index(self, path: Path, relpath: str, problems: List[InputProblem]) -> Optional[ScannedFile]:
+        """Read, scan and index one file to lint (None when it cannot be read as C)."""
+        source = read_source(path)
+        if source.problem:
+            problems.append(InputProblem(relpath, source.problem))
+        if source.text is None:
+            return None
+        self._read_problems[relpath] = source.problem
+        sf = self.scan_text(relpath, source.text)
+        self._index_scan(sf, tree=self.root is not None)
+        return sf
+
+    def _lint_again(
+        self, relpath: str, sf: Optional[ScannedFile], stored: object, context: str
+    ) -> Tuple[Optional[ScannedFile], FileResult]:
+        """(the scan, None when the tree cache answered; the report of one file): the cache's
+        when it was made in ``context``, else the file linted (read again if need be)."""
+        if sf is None:
+            found = lintcache.decode(relpath, stored, context)
+            if found is not None:
+                self._from_cache[relpath] = found.source_lines
+                return None, FileResult(found.findings, found.problems, found.lines, found.notes)
+            sf = self._read_and_index(self.root / relpath, relpath, [])  # type: ignore[operator]
+            if sf is None:  # gone since the walk: nothing to report but what was noted
+                return None, FileResult([], [], 0)
+        return sf, self._lint_scanned(sf)
+
+    def _lint_context(self) -> str:
+        """A digest of all that a file's findings rest on besides its bytes and build files:
+        the settings, the scheme (not why: no rule sees that) and the whole symbol index."""
+        scheme = self.scheme
+        kconfig = self._build_answers.kconfig_state() if self._build_answers is not None else None
+        return hashlib.blake2b(
+            repr((self.settings, scheme.name, scheme.established, self.index.fingerprint(), kconfig))
+            .encode("utf-8", "surrogateescape"),
+            digest_size=16,
+        ).hexdigest()
+
+    def _store_lints(self, lints: Optional[cache.FileTable], linted: list) -> None:
+        """Keep the reports of the files linted in this run for the next one. A shared .c
+        file's report rests on the tree's Kconfig too: kept only when Kconfig could be."""
+        if lints is None or self.cache is None or self.root is None:
+            return
+        shared = [rel for rel, _sf, _sig, _res in linted if self._needs_build(rel)]
+        kconfig = self._build_answers.fingerprint() if self._build_answers is not None and shared else None
+        context = self._lint_context()  # with the Kconfig fingerprint now stored
+        for relpath, sf, sig, res in linted:
+            deps = None
+            if relpath in shared:
+                deps = build_deps(str(self.root), relpath) if kconfig is not None else None
+                if deps is None:
+                    lints.drop(relpath)
+                    continue
+            lines = {f.line: sf.line_text(f.line) for f in res.findings}
+            lints.put(relpath, sig, lintcache.encode(
+                context, self._read_problems.get(relpath), res.lines, res.findings, res.problems, res.notes, lines, deps))
+
+    def _needs_build(self, relpath: str) -> bool:
+        """Whether a file's findings depend on which arch the tree's build files build it for."""
+        return (self.builds is not None and self.path_class(relpath) == "neutral"
+                and not relpath.startswith("arch/") and relpath.endswith(".c"))
+
     def scanned_paths(self) -> List[str]:
-        """Root-relative paths scanned so far (linted or indexed)."""
-        return list(self._scans)
+        """Root-relative paths scanned so far (linted or indexed), and those whose report
+        came from the tree cache."""
+        return list(dict.fromkeys([*self._scans, *self._from_cache]))
 
     def scanned(self, relpath: str) -> Optional[ScannedFile]:
         """The last scan of ``relpath``, if any."""
@@ -537,7 +662,9 @@ class Linter:
     def line_text(self, relpath: str, line: int) -> str:
         """A line of the last scan of ``relpath`` ("" when it was not scanned)."""
         sf = self.scanned(relpath)
-        return sf.line_text(line) if sf is not None else ""
+        if sf is not None:
+            return sf.line_text(line)
+        return self._from_cache.get(relpath, {}).get(line, "")
 
     def file_notes(self, relpath: str) -> List[str]:
         """Verbose facts about a file: its class and, when Kconfig decides, why."""
@@ -546,7 +673,7 @@ class Linter:
         build = self.build_arch(relpath) if cls == "neutral" else None
         if build:
             notes.append(f"{relpath}: treated as {build[0]} code for HV102/HV104 ({build[1]}); still shared code for HV103")
-        undecided = self.builds.note(relpath) if self.builds is not None and cls == "neutral" else None
+        undecided = self._build_answers.answer(relpath)[1] if self._build_answers is not None and cls == "neutral" else None
         if undecided:
             notes.append(f"{relpath}: {undecided}")
         return notes

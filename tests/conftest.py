@@ -73,6 +73,15 @@ def private_tree_cache(tmp_path_factory: pytest.TempPathFactory):
 
 
 @pytest.fixture
+def cache_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty cache folder outside the tree (which is tmp_path), in force for the test."""
+    folder = tmp_path_factory.mktemp("user") / "cache"
+    monkeypatch.setenv("HVLINT_CACHE_DIR", str(folder))
+    monkeypatch.delenv("HVLINT_NO_CACHE", raising=False)
+    return folder
+
+
+@pytest.fixture
 def tree(tmp_path: Path):
     """Factory: ``tree({"drivers/hv/hv.c": "..."})`` writes a tree rooted at tmp_path."""
     (tmp_path / ".hvlint.toml").write_text("", encoding="utf-8")

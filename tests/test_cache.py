@@ -54,15 +54,6 @@ FILES = {
 }
 
 
-@pytest.fixture
-def cache_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An empty cache folder outside the tree (which is tmp_path), in force for the test."""
-    folder = tmp_path_factory.mktemp("user") / "cache"
-    monkeypatch.setenv("HVLINT_CACHE_DIR", str(folder))
-    monkeypatch.delenv("HVLINT_NO_CACHE", raising=False)
-    return folder
-
-
 def settle(root: Path, age: int = 60) -> None:
     """Give every file under ``root`` an mtime ``age`` seconds in the past."""
     for path in root.rglob("*"):
@@ -104,21 +95,35 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> List[str]:
     return seen
 
 
+def sections_of(cache_file: Path) -> Dict:
+    """The sections of a cache file: a header line (the key; per section its offset, length
+    and digest), then the sections' JSON one after the other."""
+    header, body = cache_file.read_bytes().split(b"\n", 1)
+    out = {}
+    for name, (start, length, digest) in json.loads(header)["sections"].items():
+        blob = body[start : start + length]
+        assert hashlib.blake2b(blob, digest_size=16).hexdigest() == digest, name
+        out[name] = json.loads(blob)
+    return out
+
+
 def stored(cache_dir: Path) -> Dict:
-    """The sections of the one cache file (a header line, then the sections as JSON)."""
+    """The sections of the one cache file."""
     files = list(cache_dir.glob("tree-*.json"))
     assert len(files) == 1, files
-    header, body = files[0].read_bytes().split(b"\n", 1)
-    assert json.loads(header)["digest"] == hashlib.blake2b(body, digest_size=16).hexdigest()
-    return json.loads(body)
+    return sections_of(files[0])
 
 
 def rewrite(cache_file: Path, sections: Dict) -> None:
     """Store other sections under a valid header, as if hvlint had written them."""
     header = json.loads(cache_file.read_bytes().split(b"\n", 1)[0])
-    body = json.dumps(sections).encode()
-    header["digest"] = hashlib.blake2b(body, digest_size=16).hexdigest()
-    cache_file.write_bytes(json.dumps(header).encode() + b"\n" + body)
+    blobs = [json.dumps(data).encode() for data in sections.values()]
+    spans, offset = {}, 0
+    for name, blob in zip(sections, blobs):
+        spans[name] = [offset, len(blob), hashlib.blake2b(blob, digest_size=16).hexdigest()]
+        offset += len(blob)
+    header["sections"] = spans
+    cache_file.write_bytes(json.dumps(header).encode() + b"\n" + b"".join(blobs))
 
 
 def test_second_run_takes_the_index_from_the_cache(tree, cache_dir, monkeypatch) -> None:
@@ -126,7 +131,7 @@ def test_second_run_takes_the_index_from_the_cache(tree, cache_dir, monkeypatch)
     settle(root)
     first = lint(root)
     assert ("drivers/hv/hv.c", 6, "X86_NAME_IN_GENERIC") in first  # x86-only per the index
-    assert set(stored(cache_dir)["index"]["files"]) >= {X86_H, ARM64_H, HV_C}
+    assert set(stored(cache_dir)["files:index"]) >= {X86_H, ARM64_H, HV_C}
     seen = reads(monkeypatch)
     assert lint(root) == first
     assert [p for p in seen if p.endswith(".h")] == []  # no header was read again
@@ -143,7 +148,7 @@ def test_a_changed_header_is_read_again(tree, cache_dir) -> None:
     # A change this very moment (not settled) is seen too, and is not stored.
     (root / ARM64_H).write_text(FILES[ARM64_H], encoding="utf-8")
     assert ("drivers/hv/hv.c", 6, "X86_NAME_IN_GENERIC") in lint(root)
-    assert ARM64_H not in stored(cache_dir)["index"]["files"]
+    assert ARM64_H not in stored(cache_dir)["files:index"]
 
 
 def test_new_and_deleted_headers_count(tree, cache_dir) -> None:
@@ -156,7 +161,7 @@ def test_new_and_deleted_headers_count(tree, cache_dir) -> None:
     assert ("drivers/hv/hv.c", 6, "X86_NAME_IN_GENERIC") not in lint(root)
     extra.unlink()
     assert ("drivers/hv/hv.c", 6, "X86_NAME_IN_GENERIC") in lint(root)
-    assert "arch/arm64/include/asm/mshyperv.h" not in stored(cache_dir)["index"]["files"]
+    assert "arch/arm64/include/asm/mshyperv.h" not in stored(cache_dir)["files:index"]
 
 
 def build_arch(root: Path, rel: str):
@@ -217,10 +222,11 @@ def test_a_damaged_cache_is_ignored_and_replaced(tree, cache_dir) -> None:
         b"",
         good[: len(good) // 2],  # cut short
         header + b"\n" + body.replace(b"HV_DEPRECATING_AEOI_RECOMMENDED", b"HV_DEPRECATING_AEOI_RECOMMENDEX"),
+        header + b"\n" + body[:-10],  # a section cut short
     ):
         cache_file.write_bytes(damage)
         assert lint(root) == first
-        assert stored(cache_dir)["index"]["files"]
+        assert stored(cache_dir)["files:index"]
 
 
 def test_entries_of_the_wrong_shape_are_not_trusted(tree, cache_dir) -> None:
@@ -229,20 +235,27 @@ def test_entries_of_the_wrong_shape_are_not_trusted(tree, cache_dir) -> None:
     first = lint(root)
     (cache_file,) = cache_dir.glob("tree-*.json")
     sections = stored(cache_dir)
-    for entry in sections["index"]["files"].values():
-        del entry[2:]  # definitions and evidence gone
+    for entry in sections["files:index"].values():
+        del entry[1][1:]  # evidence gone
+    for rel in sections["files:build"]:
+        sections["files:build"][rel][1] = ["x86", 3, [], None]  # an answer of the wrong shape
+    rewrite(cache_file, sections)
+    assert lint(root) == first
+    sections = stored(cache_dir)
+    del sections["build"]  # the answers' Kconfig fingerprint: Kconfig itself is asked
     sections["kconfig"]["files"] = "nonsense"
     rewrite(cache_file, sections)
     assert lint(root) == first
     sections = stored(cache_dir)
+    del sections["build"]
     sections["kconfig"]["files"][0] = "not a pair"
     sections["kconfig"]["parsed"] = {"drivers/hv/Kconfig": [["HYPERV"]]}
     rewrite(cache_file, sections)
     assert lint(root) == first
     sections = stored(cache_dir)
-    for entry in sections["index"]["files"].values():
-        if entry[2]:
-            entry[2] = [["HV_ONLY_A_NAME"]]  # a definition of the wrong shape
+    for entry in sections["files:index"].values():
+        if entry[1][0]:
+            entry[1][0] = [["HV_ONLY_A_NAME"]]  # a definition of the wrong shape
     rewrite(cache_file, sections)
     assert lint(root) == first
 

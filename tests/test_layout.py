@@ -22,7 +22,7 @@ LAYERS: List[Set[str]] = [
     {"hvlint.c"},
     {"hvlint.tree"},
     {"hvlint.schemes"},
-    {"hvlint.config", "hvlint.suppress", "hvlint.checks"},
+    {"hvlint.config", "hvlint.suppress", "hvlint.checks", "hvlint.lintcache"},
     {"hvlint.engine"},
     {"hvlint.reporters"},
     {"hvlint.fix", "hvlint.gate", "hvlint.kbuild"},

@@ -3,6 +3,7 @@ arches it is defined for. The only place that knows about other files."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Callable, Dict, FrozenSet, Hashable, Iterable, List, Optional, Tuple, TypeVar
 
@@ -74,6 +75,15 @@ class SymbolIndex:
             found = (self.generation, compute())
             self._memo[key] = found
         return found[1]  # type: ignore[return-value]
+
+    def fingerprint(self) -> str:
+        """A digest of every file's definitions, in the order they joined (which the order
+        of ``definitions()`` follows): equal digests, equal answers."""
+        return self.memo("fingerprint", lambda: hashlib.blake2b(
+            repr([(path, [(d.name, d.line, d.column, d.kind, d.value, sorted(d.arches)) for d in defs])
+                  for path, defs in self._by_file.items()]).encode("utf-8", "surrogateescape"),
+            digest_size=16,
+        ).hexdigest())
 
     def files(self) -> List[str]:
         """Paths that contribute definitions."""

@@ -24,6 +24,7 @@ _CONFIG_ANY = re.compile(r"\$\(CONFIG_([A-Za-z0-9_]+)\)")
 _IFDEF = re.compile(r"^(ifdef|ifndef)\s+CONFIG_([A-Za-z0-9_]+)$")
 _IFEQ = re.compile(r"^(ifeq|ifneq)\s*\(\s*((?:\$\(CONFIG_[A-Za-z0-9_]+\)\s*)+),\s*(y|m|)\s*\)$")
 _MAX_DEPTH = 8
+BUILD_FILES = ("Kbuild", "Makefile")  # read in this order in every folder
 
 
 def _lhs_condition(cond: str) -> str:
@@ -112,7 +113,7 @@ class Kbuild:
         """The object rules of ``directory``'s Kbuild and Makefile."""
         if directory not in self._rules:
             rules: List[Rule] = []
-            for name in ("Kbuild", "Makefile"):
+            for name in BUILD_FILES:
                 rel = f"{directory}/{name}" if directory else name
                 text = self._read(rel)
                 if text is not None:

@@ -132,15 +132,8 @@ class Kconfig:
                   "parsed": dict, "arches": list, "parents": list, "undecided": dict}
         if not all(isinstance(stored.get(k), t) for k, t in shapes.items()):
             return False
-        base = str(self.root) + os.sep
-        for rel, sig in stored["files"]:
-            if signature(base + rel) != sig:
-                return False
-        if any(os.path.lexists(base + rel) for rel in stored["missing"]):
+        if not self.still_holds(stored):
             return False
-        for pattern, found in stored["globs"].items():
-            if self._glob(pattern) != found:
-                return False
         files = [rel for rel, _sig in stored["files"]]
         if not self._consistent(stored, len(files)):
             return False
@@ -165,6 +158,25 @@ class Kconfig:
         self._parsed = parsed
         self._stored = stored
         return True
+
+    def fingerprint(self) -> Optional[dict]:
+        """What every answer rests on, when the tree cache holds it: the Kconfig files with
+        their signatures, the ``osource`` globs with what they found, the sourced files that
+        are absent (None: not stored, as while an overlay is in force)."""
+        self._load()
+        if self._stored is None or self._overlays:
+            return None
+        return {k: self._stored[k] for k in ("files", "globs", "missing")}
+
+    def still_holds(self, fingerprint: dict) -> bool:
+        """Whether no Kconfig file of ``fingerprint`` changed and none appeared where it looks."""
+        base = str(self.root) + os.sep
+        for rel, sig in fingerprint["files"]:
+            if signature(base + rel) != sig:
+                return False
+        if any(os.path.lexists(base + rel) for rel in fingerprint["missing"]):
+            return False
+        return all(self._glob(pattern) == found for pattern, found in fingerprint["globs"].items())
 
     @staticmethod
     def _consistent(stored: dict, count: int) -> bool:
