@@ -10,7 +10,6 @@ always run with an argument list, never through a shell.
 from __future__ import annotations
 
 import re
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
@@ -58,6 +57,8 @@ class GitSeries:
 
 def git(args: Sequence[str], cwd: Path, stdin: Optional[bytes] = None) -> bytes:
     """Run git with ``args`` in ``cwd``; raise GitRangeError with git's message on failure."""
+    import subprocess  # here: a patch mail's run starts no git and need not import it
+
     try:
         proc = subprocess.run(
             ["git", *args],

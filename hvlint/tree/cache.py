@@ -25,7 +25,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 import time
 from collections import Counter
 from contextlib import contextmanager
@@ -363,6 +362,8 @@ class TreeCache:
             spans[name] = [offset, len(blob), _digest(blob)]
             offset += len(blob)
         header = json.dumps({"key": self.key, "sections": spans}, separators=(",", ":")).encode("utf-8")
+        import tempfile  # here: a run that stores nothing need not import it
+
         fd, tmp = tempfile.mkstemp(dir=self.file.parent, prefix=".tmp-", suffix=".json")
         try:
             with os.fdopen(fd, "wb") as fh:
