@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from hvlint import ruledata
 from hvlint.c.cond import ArchSymbols, ConditionEvaluator
 from hvlint.c.lexer import blank
-from hvlint.c.scanner import directive_starts, guard_description, scan
+from hvlint.c.scanner import _token_before, directive_starts, guard_description, scan
 
 DATA = ruledata.load()
 EVAL = ConditionEvaluator(ArchSymbols(DATA.pp_arch, DATA.pp_arch_prefixes, DATA.pp_other))
@@ -130,7 +130,7 @@ def test_crlf_sources_scan_like_lf():
     assert [(c.line, c.column) for c in a.calls(["rdmsrl"])] == [(c.line, c.column) for c in b.calls(["rdmsrl"])]
 
 
-# The fast forms of two searches, held to their obvious regex forms on C-shaped text.
+# The fast forms of three searches, held to their obvious regex forms on C-shaped text.
 _PIECES = st.sampled_from(
     ["/", "*", "/*", "*/", "//", '"', "'", "\\", "\n", "\r\n", "a", "x/y", "\\\n", '"ab"', "'c'",
      " ", "\t", "#", "# define X", "#if", "##", "é"]
@@ -174,3 +174,17 @@ def test_lexer_blanks_what_the_one_regex_form_blanks(text: str) -> None:
 def test_directive_lines_as_the_multiline_regex_finds_them(text: str) -> None:
     code = blank(text).code
     assert list(directive_starts(code)) == [m.start() for m in re.finditer(r"^[ \t]*#", code, re.M)]
+
+
+_BEFORE_CALL = st.sampled_from(
+    ["return", " ", "\t", "\n", "\u00a0", "\x1c", "=", "(", ")", "*", "int", "_x9", "é", "٣", "ﬁ", "\r\n", "static u64", ";", "}"]
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_BEFORE_CALL, max_size=12).map("".join))
+def test_token_before_a_call_as_the_reversed_regex_finds_it(before: str) -> None:
+    """What makes ``name(`` a call or a declaration: the token before it, found from the end
+    as ``\\s*(\\w+|\\S)`` finds it on the reversed text (Unicode blanks and letters too)."""
+    m = re.match(r"\s*(\w+|\S)", before[::-1])
+    assert _token_before(before) == (m.group(1)[::-1] if m else "")

@@ -24,8 +24,6 @@ _ENUM = re.compile(r"enum\b(?:\s+[A-Za-z_]\w*)?\s*\{")  # word start: wordfind.s
 # Matched on a stripped enum entry: "NAME" or "NAME = value" (linear: no lazy quantifier).
 _ENTRY = re.compile(r"([A-Za-z_]\w*)(?:\s*=\s*(.*))?\Z", re.S)
 _ARG_SCAN = re.compile(r"[()\[\]{},;]")
-# The token before a call, matched on the reversed text (a search anchored at the end is slow).
-_PREV_TOKEN = re.compile(r"\s*(\w+|\S)")
 # A token before "name(" that makes it a call, not a declaration: "return hv_get(...)".
 _CALL_KEYWORDS = frozenset(
     "return else do case goto sizeof typeof __typeof__ if while switch for".split()
@@ -428,29 +426,41 @@ def split_arguments(text: str, pairs: Dict[int, int], open_pos: int) -> Tuple[in
     return close, spans
 
 
+def _argument(segment: str, start: int, end: int) -> Arg:
+    """The argument ``segment`` (``text[start:end]``), its blanks trimmed."""
+    return Arg(segment.strip(), start + len(segment) - len(segment.lstrip()), end)
+
+
+def _token_before(before: str) -> str:
+    """The last token of ``before``: its trailing word, else its last non-blank character
+    (what ``\\s*(\\w+|\\S)`` matches on the reversed text, without reversing it)."""
+    stripped = before.rstrip()
+    end = at = len(stripped)
+    while at and (stripped[at - 1].isalnum() or stripped[at - 1] == "_"):
+        at -= 1
+    return stripped[at:end] if at < end else stripped[-1:]
+
+
 def _scan_calls(sf: ScannedFile, patterns: Patterns) -> Iterator[CallSite]:
     text = sf.body
+    end_key = len(text)
+    pairs = sf.bracket_pairs
     define_spans = [(d.body_start, d.body_end) for d in sf.defines]
     for m in find_words(text, patterns):
-        name = m.group(1)
-        open_pos = m.end() - 1
-        idx = bisect.bisect_right(define_spans, (m.start(), len(text))) - 1
-        in_define = idx >= 0 and define_spans[idx][0] <= m.start() < define_spans[idx][1]
-        close, spans = split_arguments(text, sf.bracket_pairs, open_pos)
-        if close < 0 or (in_define and close >= define_spans[idx][1]):
+        at = m.start()
+        idx = bisect.bisect_right(define_spans, (at, end_key)) - 1
+        floor, ceiling = define_spans[idx] if idx >= 0 else (0, 0)
+        in_define = floor <= at < ceiling
+        close, spans = split_arguments(text, pairs, m.end() - 1)
+        if close < 0 or (in_define and close >= ceiling):
             continue
-        args = tuple(
-            Arg(text[s:e].strip(), s + (len(text[s:e]) - len(text[s:e].lstrip())), e) for s, e in spans
-        )
+        args = tuple(_argument(text[s:e], s, e) for s, e in spans)
         if len(args) == 1 and not args[0].text:
             args = ()
-        floor = define_spans[idx][0] if in_define else 0
-        before = text[max(floor, m.start() - 200) : m.start()]
-        prev = _PREV_TOKEN.match(before[::-1])
-        token = prev.group(1)[::-1] if prev else ""
+        token = _token_before(text[max(floor if in_define else 0, at - 200) : at])
         declaration = bool(_IDENT.fullmatch(token) and token not in _CALL_KEYWORDS)
-        line, col = sf.position(m.start())
-        yield CallSite(name, m.start(), line, col, args, declaration)
+        line, col = sf.position(at)
+        yield CallSite(m.group(1), at, line, col, args, declaration)
 
 
 def _scan_enums(sf: ScannedFile) -> Iterator[EnumConstant]:
