@@ -23,6 +23,8 @@ from hvlint.checks.context import FileContext
 from hvlint.c.cond import ArchSymbols, ConditionEvaluator
 from hvlint.config import Settings
 from hvlint.findings import Finding, InputProblem
+from hvlint.c.decls import FileDecls, declarations
+from hvlint.tree.declindex import DeclIndex, file_record, grammar_of, layout_of
 from hvlint.tree.index import Definition, SymbolIndex, builtin_definitions
 from hvlint.tree.kconfig import BuildClasses, Kconfig
 from hvlint.tree.paths import GlobSet, PathClassifier
@@ -120,6 +122,9 @@ class Linter:
         self._walked: List[str] = []  # root-relative folders already walked
         self._scheme: Optional[Tuple[int, SchemeChoice]] = None
         self._cache_entries: Optional[Dict[str, list]] = None  # index entries to store
+        self.grammar = grammar_of(self.data)
+        self.decls = DeclIndex(self.root, layout_of(self.data), self.grammar, self._guard_reader)
+        self._own_decls: Dict[str, Tuple[ScannedFile, FileDecls]] = {}
         self.prepared = False
         self.notes: List[str] = []
 
@@ -182,6 +187,9 @@ class Linter:
             if arches:
                 defs.append(Definition(e.name, relpath, e.line, e.column, "enum", e.value, arches))
         self.index.set_file(relpath, defs)
+        if not tree:  # a series' file or an editor buffer: its declarations count like the tree's
+            record = file_record(sf.text, self.grammar, sf.arches_at, self.file_declarations(sf))
+            self.decls.set_overlay(relpath, record, self._decl_arches(relpath))
         evidence = schemes.file_evidence(sf, self.data, self._accessor_schemes)
         if tree:
             self._tree_paths.add(relpath)
@@ -189,6 +197,27 @@ class Linter:
                 self._evidence[relpath] = evidence
         elif self.root is None:
             self._input_evidence[relpath] = evidence
+
+    def _guard_reader(self, relpath: str, text: str) -> Callable[[int], frozenset]:
+        """line -> arches of its #if stack, for a header of the declaration index."""
+        return scan(relpath, text, self.evaluator).arches_at
+
+    def file_declarations(self, sf: ScannedFile) -> FileDecls:
+        """What ``sf`` declares at file scope (kept while its scan is the latest)."""
+        kept = self._own_decls.get(sf.path)
+        if kept is not None and kept[0] is sf:
+            return kept[1]
+        found = declarations(sf.code, self.grammar)
+        self._own_decls[sf.path] = (sf, found)
+        return found
+
+    def _decl_arches(self, relpath: str) -> frozenset:
+        """Who can see what ``relpath`` declares: a header by its path, a .c file by its path
+        or the arch Kconfig builds it for."""
+        if relpath.endswith(".h"):
+            return self.decls.path_arches(relpath)
+        build = self.build_arch(relpath) if self.path_class(relpath) == "neutral" else None
+        return file_arches(self.path_class(relpath), build[0] if build else None)
 
     def _in_index(self, relpath: str) -> bool:
         """Whether ``relpath`` is one of the files the index is built from whatever is linted:
@@ -263,6 +292,8 @@ class Linter:
             if progress is not None:
                 progress(n, len(unique))
         self.prepared = True
+        if self.settings.rule_enabled("HV102", self.data.rule("HV102").type, False):
+            self.decls.build(self.cache)
         if self._cache_entries is not None:
             self._store_index(self._cache_entries)
             self._cache_entries = None
@@ -339,6 +370,7 @@ class Linter:
         if text is None:
             self._overlays.pop(relpath, None)
             self._indexed_digest.pop(relpath, None)
+            self.decls.set_overlay(relpath, None, frozenset())
             disk = self.root / relpath if self.root is not None else None
             if disk is not None and disk.is_file() and relpath in self._tree_paths:
                 source = read_source(disk)
@@ -371,6 +403,8 @@ class Linter:
         self._evidence.pop(relpath, None)
         self._input_evidence.pop(relpath, None)
         self._tree_paths.discard(relpath)
+        self._own_decls.pop(relpath, None)
+        self.decls.set_overlay(relpath, None, frozenset())
         self.index.remove_file(relpath)
 
     # -- scheme ---------------------------------------------------------------------------
@@ -434,6 +468,7 @@ class Linter:
             index=self.index, resolver=self.resolver, scheme=self.data.schemes[self.scheme.name],
             data=self.data, strict=self.settings.strict, arch_symbols=self.arch_symbols,
             tree_known=self.root is not None, scheme_established=self.scheme.established,
+            declarations=self.decls, own_declarations=lambda: self.file_declarations(sf),
         )
 
     def _unused_suppressions(self, ctx: FileContext, unused: List[suppress.Suppression]) -> List[Finding]:

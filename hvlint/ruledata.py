@@ -115,6 +115,12 @@ class RuleData:
     msr_first: int
     msr_last: int
     registers: Tuple[Register, ...]
+    decl_roots: Tuple[str, ...] = ()
+    decl_arch_includes: Tuple[Tuple[str, str], ...] = ()
+    decl_generic: Tuple[str, ...] = ()
+    decl_qualifiers: Tuple[str, ...] = ()
+    decl_macros: Tuple[Tuple[str, int], ...] = ()
+    decl_keywords: Tuple[str, ...] = ()
 
     def rule(self, key: str) -> Rule:
         """Find a rule by code (HV101) or TYPE (HV_REGISTER_MSR), case-insensitively."""
@@ -215,6 +221,8 @@ def load(directory: Optional[str] = None) -> RuleData:
     regs = _read(base / "registers.toml")
     x86only = names["x86_only"]
     pp = paths["preprocessor"]
+    decl_paths = paths["declarations"]
+    grammar = _read(base / "declarations.toml")
     return RuleData(
         rules=rules,
         schemes=schemes,
@@ -255,4 +263,10 @@ def load(directory: Optional[str] = None) -> RuleData:
             )
             for r in regs["register"]
         ),
+        decl_roots=tuple(decl_paths["roots"]),
+        decl_arch_includes=tuple(sorted(decl_paths["arch_includes"].items())),
+        decl_generic=tuple(decl_paths["generic"]),
+        decl_qualifiers=tuple(grammar["grammar"]["qualifiers"]),
+        decl_macros=tuple(sorted((k, int(v)) for k, v in grammar["declaring_macros"].items())),
+        decl_keywords=tuple(sorted(grammar["keywords"]["words"])),
     )

@@ -5,10 +5,12 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field
-from typing import Dict, FrozenSet, Iterator, List, Optional, Tuple
+from typing import Callable, Dict, FrozenSet, Iterator, List, Optional, Tuple
 
 from hvlint.c.cond import ArchSymbols
 from hvlint.findings import Finding
+from hvlint.c.decls import FileDecls
+from hvlint.tree.declindex import DeclIndex
 from hvlint.tree.index import SymbolIndex
 from hvlint.ruledata import Rule, RuleData, Scheme
 from hvlint.c.scanner import ScannedFile
@@ -38,6 +40,10 @@ class FileContext:
     # Whether the scheme rests on aliases the tree (or the series) defines, or on a setting:
     # only then does a prefix belong to the tree (HV105).
     scheme_established: bool = True
+    # HV102's declaration index (the tree's headers and the series) and what this file
+    # declares itself (asked for only when a name could be x86-only).
+    declarations: Optional[DeclIndex] = None
+    own_declarations: Optional[Callable[[], FileDecls]] = None
     notes: List[str] = field(default_factory=list)  # what could not be decided, for -v and JSON
     _guard_arches: Dict[int, FrozenSet[str]] = field(default_factory=dict, repr=False)
 

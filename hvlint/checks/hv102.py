@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Dict, Iterator, Optional, Tuple
+import re
+from typing import Dict, FrozenSet, Iterator, Optional, Set, Tuple
 
 from hvlint.checks.context import FileContext
 from hvlint.findings import Finding
 from hvlint.tree.paths import glob_set
-from hvlint.c.wordfind import Patterns, word_patterns
+from hvlint.c.scope import Scope
+from hvlint.c.wordfind import Patterns, find_words, word_patterns
+
+_IDENT = re.compile(r"[A-Za-z_]\w*")
+_TAG_USE = re.compile(r"\b(struct|union|enum)\s+([A-Za-z_]\w*)")
 
 
 def x86_only_reason(ctx: FileContext, name: str, cache: Dict[str, Optional[str]]) -> Optional[str]:
@@ -59,11 +64,84 @@ def _suggestion(ctx: FileContext, name: str) -> Optional[str]:
     return None
 
 
+def _arm64_line(ctx: FileContext, offset: int) -> bool:
+    line, _ = ctx.file.position(offset)
+    return bool(ctx.line_arches(line) - {"x86"})
+
+
+def _declared_uses(ctx: FileContext, seen: Set[int]) -> Iterator[Finding]:
+    """Any name only x86 declares (declaration index), used as a global on a line arm64
+    compiles; and ``#include <asm/X.h>`` that arm64 has no header for."""
+    index = ctx.declarations
+    if index is None:
+        return
+    rule = ctx.data.rule("HV102")
+    sf = ctx.file
+    for d in sf.directives:
+        if d.kind == "include":
+            m = re.match(r"<(asm/[^>\s]+)>", d.text)
+            where = index.asm_header_x86_only(m.group(1)) if m else None
+            if where and ctx.line_arches(d.line) - {"x86"}:
+                offset = sf.line_starts[d.line - 1] + sf.line_text(d.line).find(m.group(1))
+                yield ctx.finding(rule, offset, m.group(1), rule.message("asm_header", header=m.group(1), where=where))
+    body = sf.body
+    words = set(_IDENT.findall(body)).difference(ctx.data.decl_keywords)
+    tags = {f"{k} {n}" for k, n in _TAG_USE.findall(body)} if "struct" in body or "union" in body or "enum" in body else set()
+    hits = index.x86_candidates(words | tags)
+    if not hits:
+        return
+    own = _own_names(ctx)
+    scope = Scope(sf)
+    plain = tuple(sorted(h for h in hits if " " not in h))
+    for m in find_words(body, word_patterns(plain, r"\b")) if plain else ():
+        name, offset = m.group(1), m.start()
+        if offset in seen or scope.in_define(offset) is not None or not scope.is_global_use(name, offset, own):
+            continue
+        yield from _report(ctx, rule, name, name, offset)
+    for m in _TAG_USE.finditer(body):
+        key = f"{m.group(1)} {m.group(2)}"
+        if key not in hits or key in own or scope.in_define(m.start()) is not None:
+            continue
+        if m.group(1) != "enum" and _needs_complete_type(body, m.start(), m.end()):
+            yield from _report(ctx, rule, key, m.group(), m.start())
+
+
+_OBJECT_AFTER_TAG = re.compile(r"\s*[A-Za-z_]\w*\s*[;=\[,]")
+_SIZEOF_BEFORE = re.compile(r"\(\s*foezis\b")  # "sizeof (" reversed
+
+
+def _needs_complete_type(body: str, start: int, end: int) -> bool:
+    """Whether ``struct x`` at start..end needs the type's body: an object of that type, or
+    ``sizeof(struct x)`` (a pointer to, or a prototype with, an incomplete type compiles)."""
+    if _OBJECT_AFTER_TAG.match(body, end):
+        return True
+    return bool(_SIZEOF_BEFORE.match(body[max(0, start - 20):start][::-1].lstrip()))
+
+
+def _own_names(ctx: FileContext) -> FrozenSet[str]:
+    """The names the file declares itself (file scope, and every enum constant)."""
+    own = {d.name for d in ctx.own_declarations().decls} if ctx.own_declarations else set()
+    own.update(e.name for e in ctx.file.enums)
+    return frozenset(own)
+
+
+def _report(ctx: FileContext, rule, name: str, shown: str, offset: int) -> Iterator[Finding]:
+    if not _arm64_line(ctx, offset) or _allowed(ctx, name, False):
+        return
+    found = ctx.declarations.x86_only(name) if ctx.declarations else None
+    if found is None:
+        return
+    where, kind = found
+    what = {"function-macro": "macro", "static": "function", "enum": "enum constant"}.get(kind, kind)
+    yield ctx.finding(rule, offset, shown, rule.message("declared", name=shown, kind=what, where=where))
+
+
 def check(ctx: FileContext) -> Iterator[Finding]:
     """Report x86-only names on lines of shared code that are also compiled for other arches."""
     if not ctx.shared_for_arches:
         return
     rule = ctx.data.rule("HV102")
+    seen: Set[int] = set()
     cache: Dict[str, Optional[str]] = {}
     occurrences: list[Tuple[str, int]] = [(d.name, d.offset) for d in ctx.file.defines]
     occurrences += ctx.file.names_matching(_candidates(ctx))
@@ -76,7 +154,9 @@ def check(ctx: FileContext) -> Iterator[Finding]:
         if arches <= {"x86"}:
             continue  # compiled only for x86 (or never)
         if _allowed(ctx, name, offset in ctx.definition_offsets):
+            seen.add(offset)
             continue
+        seen.add(offset)
         suggestion = _suggestion(ctx, name)
         key = "prefix" if suggestion else "prefix_no_suggestion"
         if suggestion and suggestion.startswith(ctx.scheme.alias_prefix) and ctx.exists(suggestion) is False:
@@ -85,3 +165,4 @@ def check(ctx: FileContext) -> Iterator[Finding]:
         yield ctx.finding(
             rule, offset, name, rule.message(key, **fields), suggestion if key == "prefix" else None
         )
+    yield from _declared_uses(ctx, seen)
