@@ -469,6 +469,7 @@ class Linter:
             data=self.data, strict=self.settings.strict, arch_symbols=self.arch_symbols,
             tree_known=self.root is not None, scheme_established=self.scheme.established,
             declarations=self.decls, own_declarations=lambda: self.file_declarations(sf),
+            config_possible=self.builds.kconfig.possible if self.builds is not None else None,
         )
 
     def _unused_suppressions(self, ctx: FileContext, unused: List[suppress.Suppression]) -> List[Finding]:

@@ -121,6 +121,7 @@ class RuleData:
     decl_qualifiers: Tuple[str, ...] = ()
     decl_macros: Tuple[Tuple[str, int], ...] = ()
     decl_keywords: Tuple[str, ...] = ()
+    decl_assembly: Tuple[str, ...] = ()
 
     def rule(self, key: str) -> Rule:
         """Find a rule by code (HV101) or TYPE (HV_REGISTER_MSR), case-insensitively."""
@@ -269,4 +270,5 @@ def load(directory: Optional[str] = None) -> RuleData:
         decl_qualifiers=tuple(grammar["grammar"]["qualifiers"]),
         decl_macros=tuple(sorted((k, int(v)) for k, v in grammar["declaring_macros"].items())),
         decl_keywords=tuple(sorted(grammar["keywords"]["words"])),
+        decl_assembly=tuple(grammar["grammar"]["assembly_macros"]),
     )

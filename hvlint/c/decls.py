@@ -35,13 +35,15 @@ class Grammar:
 
     qualifiers: FrozenSet[str]
     declaring_macros: Dict[str, int]
+    assembly: FrozenSet[str] = frozenset({"__ASSEMBLY__"})
 
 
 @dataclass(frozen=True)
 class Decl:
-    """One declared name: ``kind`` is macro, function-macro, function, variable, typedef, tag
-    (``name`` is then ``struct x``, ``union x`` or ``enum x``) or enum; ``static`` marks a
-    name with internal linkage (not visible outside its file)."""
+    """One declared name: ``kind`` is macro, function-macro, function (defined here),
+    prototype, variable, extern (a variable declared ``extern``), typedef, tag (``name`` is
+    then ``struct x``, ``union x`` or ``enum x``) or enum; ``static`` marks a name with
+    internal linkage (not visible outside its file)."""
 
     name: str
     kind: str
@@ -62,12 +64,12 @@ def declarations(code: str, grammar: Grammar) -> FileDecls:
     blanked, as lexer.blank gives it; directives still in)."""
     decls: List[Decl] = []
     includes: List[Tuple[str, int]] = []
-    body = _directives(code, decls, includes)
+    body = _directives(code, decls, includes, grammar.assembly)
     decls.extend(_statements(body, grammar))
     return FileDecls(tuple(decls), tuple(includes))
 
 
-def _directives(code: str, decls: List[Decl], includes: List[Tuple[str, int]]) -> str:
+def _directives(code: str, decls: List[Decl], includes: List[Tuple[str, int]], assembly: FrozenSet[str]) -> str:
     """Collect #define and #include, and return ``code`` with every directive line blanked,
     and the code of assembly and ``#if 0`` branches too."""
     from hvlint.c.scanner import directive_starts  # the scanner's fast directive finder
@@ -98,7 +100,7 @@ def _directives(code: str, decls: List[Decl], includes: List[Tuple[str, int]]) -
                 if im:
                     includes.append((im.group(1), m.start(2) + im.start(1)))
         if kind in ("if", "ifdef", "ifndef"):
-            stack.append(_branch_left_out(kind, rest))
+            stack.append(_branch_left_out(kind, rest, assembly))
         elif kind in ("elif", "else") and stack:
             stack[-1] = (stack[-1][1], False) if kind == "else" else (False, False)
         elif kind == "endif" and stack:
@@ -111,21 +113,21 @@ def _directives(code: str, decls: List[Decl], includes: List[Tuple[str, int]]) -
     return "".join(pieces)
 
 
-_ASSEMBLY_ONLY = re.compile(r"(!?)\s*(?:defined\s*\(?\s*)?__ASSEMBLY__\s*\)?")
+_ASSEMBLY_ONLY = re.compile(r"(!?)\s*(?:defined\s*\(?\s*)?([A-Za-z_]\w*)\s*\)?")
 
 
-def _branch_left_out(kind: str, rest: str) -> Tuple[bool, bool]:
+def _branch_left_out(kind: str, rest: str, assembly: FrozenSet[str]) -> Tuple[bool, bool]:
     """(this branch left out, its #else left out) for an #if, #ifdef or #ifndef: assembly
     branches and ``#if 0``; a compound condition leaves both branches in."""
     cond = rest.strip()
     if kind == "ifdef":
-        return (cond == "__ASSEMBLY__", False)
+        return (cond in assembly, False)
     if kind == "ifndef":
-        return (False, cond == "__ASSEMBLY__")
+        return (False, cond in assembly)
     if cond == "0":
         return True, False
     m = _ASSEMBLY_ONLY.fullmatch(cond)
-    if m is None:
+    if m is None or m.group(2) not in assembly:
         return False, False
     return (False, True) if m.group(1) else (True, False)
 
@@ -252,12 +254,14 @@ def _declaration(body: str, start: int, end: int, grammar: Grammar, forced: Opti
                 return
             if name.isupper() and forced is None and not typedef and _is_all_call(text, cm):
                 return  # a file-scope macro call (EXPORT_SYMBOL(x);): declares nothing known
-            yield Decl(name, "typedef" if typedef else "function", start + cm.start(1), static)
+            kind = "typedef" if typedef else ("function" if forced else "prototype")
+            yield Decl(name, kind, start + cm.start(1), static)
             return
         return
     if forced is not None:
         return
-    yield from _declarators(text, start, grammar, "typedef" if typedef else "variable", static)
+    kind = "typedef" if typedef else ("extern" if words[0] == "extern" else "variable")
+    yield from _declarators(text, start, grammar, kind, static)
 
 
 def _is_all_call(text: str, cm: "re.Match[str]") -> bool:
@@ -336,7 +340,7 @@ def _declarators(text: str, base: int, grammar: Grammar, kind: str, static: bool
         before = piece[: last.start()].split()
         if before and before[-1] in ("struct", "union", "enum"):
             continue  # "struct foo;" declares only an incomplete tag
-        if s == 0 and len(names) == 1 and not any(w in ("struct", "union", "enum") for w in before) and kind == "variable":
+        if s == 0 and len(names) == 1 and not any(w in ("struct", "union", "enum") for w in before) and kind in ("variable", "extern"):
             if not before or all(w in grammar.qualifiers for w in before):
                 if not any(w in ("int", "char", "long", "short", "unsigned", "signed", "bool", "_Bool", "float", "double") for w in before):
                     continue  # a lone word: a macro call without ';' or a type alone, not a declaration

@@ -17,7 +17,7 @@ from hvlint.c.scanner import ScannedFile
 _AGGREGATE_HEAD = re.compile(r"\b(?:struct|union)\b[\s\w()]*\Z")
 _FIELD_TAIL = re.compile(r"\s*(?:[;,\[:]|\)\s*\()")
 _LABEL_TAIL = re.compile(r"\s*:(?!:)")
-_BEFORE = re.compile(r"\s*(->|[.;{}?]|\w+)")  # matched on the reversed text before a word
+_BEFORE = re.compile(r"\s*(>-|[.;{}?]|\w+)")  # matched on the reversed text before a word ("->" reversed)
 _POINTER = re.compile(r"\s*\*")
 # Words that start a statement but never a declaration's type.
 _NOT_TYPES = frozenset(

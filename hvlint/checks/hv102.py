@@ -75,8 +75,10 @@ def _declared_uses(ctx: FileContext, seen: Set[int]) -> Iterator[Finding]:
     index = ctx.declarations
     if index is None:
         return
-    rule = ctx.data.rule("HV102")
     sf = ctx.file
+    if sf.path.endswith(".h") and "arm64" not in index.path_arches(sf.path):
+        return  # an asm-generic header no arm64 asm/ header resolves to
+    rule = ctx.data.rule("HV102")
     for d in sf.directives:
         if d.kind == "include":
             m = re.match(r"<(asm/[^>\s]+)>", d.text)
@@ -91,11 +93,14 @@ def _declared_uses(ctx: FileContext, seen: Set[int]) -> Iterator[Finding]:
     if not hits:
         return
     own = _own_names(ctx)
+    declared_at = {d.offset for d in ctx.own_declarations().decls} if ctx.own_declarations else set()
     scope = Scope(sf)
     plain = tuple(sorted(h for h in hits if " " not in h))
     for m in find_words(body, word_patterns(plain, r"\b")) if plain else ():
         name, offset = m.group(1), m.start()
-        if offset in seen or scope.in_define(offset) is not None or not scope.is_global_use(name, offset, own):
+        if offset in seen or offset in declared_at or scope.in_define(offset) is not None:
+            continue
+        if not scope.is_global_use(name, offset, own):
             continue
         yield from _report(ctx, rule, name, name, offset)
     for m in _TAG_USE.finditer(body):
@@ -118,9 +123,16 @@ def _needs_complete_type(body: str, start: int, end: int) -> bool:
     return bool(_SIZEOF_BEFORE.match(body[max(0, start - 20):start][::-1].lstrip()))
 
 
+# What a file's own declaration of a name does not settle: a prototype or an extern compiles
+# on arm64, but links only where something defines the name.
+_LINK_ONLY = frozenset({"prototype", "extern"})
+
+
 def _own_names(ctx: FileContext) -> FrozenSet[str]:
-    """The names the file declares itself (file scope, and every enum constant)."""
-    own = {d.name for d in ctx.own_declarations().decls} if ctx.own_declarations else set()
+    """The names the file defines itself (file scope, and every enum constant); its bare
+    prototypes and externs of another file's name do not count."""
+    decls = ctx.own_declarations().decls if ctx.own_declarations else ()
+    own = {d.name for d in decls if d.kind not in _LINK_ONLY}
     own.update(e.name for e in ctx.file.enums)
     return frozenset(own)
 
@@ -128,7 +140,7 @@ def _own_names(ctx: FileContext) -> FrozenSet[str]:
 def _report(ctx: FileContext, rule, name: str, shown: str, offset: int) -> Iterator[Finding]:
     if not _arm64_line(ctx, offset) or _allowed(ctx, name, False):
         return
-    found = ctx.declarations.x86_only(name) if ctx.declarations else None
+    found = ctx.declarations.x86_only(name, ctx.file.path) if ctx.declarations else None
     if found is None:
         return
     where, kind = found

@@ -442,7 +442,8 @@ class SeriesGate:
             self.outcome.relative_lines[ref] = patch.first_line - 1
         found: List[Finding] = []
         for path, post in self._update(patch):
-            if not any(self.reportable.search(a.text) for a in post.added.values()):
+            # Arch-neutral files are always linted: HV102 judges any name of theirs.
+            if self.linter.path_class(path) != "neutral" and not any(self.reportable.search(a.text) for a in post.added.values()):
                 continue
             self.dirty.pop(path, None)  # lint_text() below sets this one's overlay
             self._flush()

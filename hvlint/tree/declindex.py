@@ -89,7 +89,7 @@ def _unpack(packed: object) -> Optional[Record]:
 
 def grammar_of(data: RuleData) -> Grammar:
     """The declaration grammar of rules/declarations.toml."""
-    return Grammar(frozenset(data.decl_qualifiers), dict(data.decl_macros))
+    return Grammar(frozenset(data.decl_qualifiers), dict(data.decl_macros), frozenset(data.decl_assembly))
 
 
 def layout_of(data: RuleData) -> DeclLayout:
@@ -311,13 +311,16 @@ class DeclIndex:
 
     # -- questions -------------------------------------------------------------------------
 
-    def x86_only(self, name: str) -> Optional[Tuple[str, str]]:
-        """(where, kind) of the x86 declaration when only x86 declares ``name``, else None."""
+    def x86_only(self, name: str, asking: str = "") -> Optional[Tuple[str, str]]:
+        """(where, kind) of the x86 declaration when only x86 declares ``name``, else None.
+        ``asking``: the file that asks, whose own declarations it judges itself."""
         base = self._x86_only.get(name)
-        if not self._overlays:
+        if not self._overlays or (len(self._overlays) == 1 and asking in self._overlays):
             return base
         x86_where: Optional[Tuple[str, str]] = None
         for rel, ((decls, _inc), farch) in self._overlays.items():
+            if rel == asking:
+                continue
             for n, line, kind, guard in decls:
                 if n != name or (kind == "static" and rel.endswith(".c")):
                     continue
