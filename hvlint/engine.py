@@ -125,6 +125,7 @@ class Linter:
         self.grammar = grammar_of(self.data)
         self.decls = DeclIndex(self.root, layout_of(self.data), self.grammar, self._guard_reader)
         self._own_decls: Dict[str, Tuple[ScannedFile, FileDecls]] = {}
+        self._header_arch: Dict[str, Optional[Tuple[str, str]]] = {}  # driver-local headers
         self.prepared = False
         self.notes: List[str] = []
 
@@ -148,10 +149,37 @@ class Linter:
         return self.classifier.classify(relpath)
 
     def build_arch(self, relpath: str) -> Optional[Tuple[str, str]]:
-        """(arch, reason) when the tree's Kconfig/Makefiles build the file for one arch only."""
-        if self.builds is None or relpath.startswith("arch/") or not relpath.endswith(".c"):
+        """(arch, reason) when the tree's Kconfig/Makefiles build the file for one arch only;
+        a driver's own header (not under include/) by the .c files beside it that include it."""
+        if self.builds is None or relpath.startswith("arch/"):
+            return None
+        if relpath.endswith(".h") and not relpath.startswith("include/"):
+            return self._local_header_arch(relpath)
+        if not relpath.endswith(".c"):
             return None
         return self.builds.arch_of(relpath)
+
+    def _local_header_arch(self, relpath: str) -> Optional[Tuple[str, str]]:
+        """The one arch of every .c file in the header's folder that includes it ("x.h")."""
+        if relpath not in self._header_arch:
+            self._header_arch[relpath] = self._includers_arch(relpath)
+        return self._header_arch[relpath]
+
+    def _includers_arch(self, relpath: str) -> Optional[Tuple[str, str]]:
+        assert self.root is not None
+        folder = (self.root / relpath).parent
+        needle = re.compile(r'^\s*#\s*include\s*"' + re.escape(Path(relpath).name) + '"', re.M)
+        includers = []
+        for path in sorted(folder.glob("*.c")) if folder.is_dir() else ():
+            source = read_source(path)
+            if source.text is not None and needle.search(source.text):
+                includers.append(self.relpath(path))
+        arches = {self.build_arch(rel) for rel in includers}
+        if not includers or None in arches or len(arches) != 1:
+            return None
+        arch = next(iter(arches))
+        assert arch is not None
+        return arch[0], f"included only by {', '.join(includers)}, built only for {arch[0]}"
 
     # -- scanning and indexing -------------------------------------------------------------
 

@@ -48,10 +48,10 @@ class Rule:
         parts += ["", "## What it does", self.what.strip(), "", "## Why is this bad?", self.why.strip()]
         parts += ["", "## Example"]
         for ex in self.bad:
-            parts += [f"{ex.path}:", "```c", ex.code.strip("\n"), "```"]
+            parts += [f"{ex.path}:", "```" + _fence(ex.path), ex.code.strip("\n"), "```"]
         parts += ["", "## Use instead"]
         for ex in self.good:
-            parts += [f"{ex.path}:", "```c", ex.code.strip("\n"), "```"]
+            parts += [f"{ex.path}:", "```" + _fence(ex.path), ex.code.strip("\n"), "```"]
         if self.references:
             parts += ["", "## References"] + [f"- {r}" for r in self.references]
         return "\n".join(parts) + "\n"
@@ -160,6 +160,11 @@ class RuleData:
             if reg.arm64_name:
                 table.setdefault(reg.arm64_name, reg)
         return table
+
+
+def _fence(path: str) -> str:
+    """The code-fence language of an example file: C, or make for a Kbuild file."""
+    return "c" if path.endswith((".c", ".h")) else "make"
 
 
 def rules_dir() -> Path:

@@ -127,6 +127,9 @@ class DeclIndex:
     _records_complete: bool = False
     files_read: int = 0
     built: bool = False
+    # Only a tree with every arch's asm/Kbuild tells which asm/ headers an arch has; in a
+    # partial tree (or none) a file it lacks would make every name of it a finding.
+    active: bool = False
 
     # -- building --------------------------------------------------------------------------
 
@@ -136,6 +139,9 @@ class DeclIndex:
             self.built = True
             return
         self.built = True
+        self.active = all((self.root / inc / "asm" / "Kbuild").is_file() for inc in self.layout.arch_includes.values())
+        if not self.active:
+            return
         listed: List[Tuple[str, str]] = []
         for sub in self.layout.roots:
             top = self.root / sub
@@ -314,6 +320,8 @@ class DeclIndex:
     def x86_only(self, name: str, asking: str = "") -> Optional[Tuple[str, str]]:
         """(where, kind) of the x86 declaration when only x86 declares ``name``, else None.
         ``asking``: the file that asks, whose own declarations it judges itself."""
+        if not self.active:
+            return None
         base = self._x86_only.get(name)
         if not self._overlays or (len(self._overlays) == 1 and asking in self._overlays):
             return base
@@ -339,7 +347,7 @@ class DeclIndex:
 
     def asm_header_x86_only(self, target: str) -> Optional[str]:
         """Where x86 gets ``asm/X.h`` when arm64 has no such header at all, else None."""
-        if target in self._provides.get("arm64", {}):
+        if not self.active or target in self._provides.get("arm64", {}):
             return None
         for rel in self._overlays:
             if rel.startswith(self.layout.arch_includes["arm64"] + "/") and rel.endswith("/" + target):
@@ -349,6 +357,8 @@ class DeclIndex:
     def x86_candidates(self, names: Iterable[str]) -> Set[str]:
         """Of ``names``, those some x86-only declaration (the tree's or an overlay's) has:
         the only ones ``x86_only`` can answer for."""
+        if not self.active:
+            return set()
         if self._overlay_names is None:
             self._overlay_names = {
                 n for (decls, _inc), farch in self._overlays.values()
