@@ -24,7 +24,7 @@ from hvlint.c.cond import ArchSymbols, ConditionEvaluator
 from hvlint.config import Settings
 from hvlint.findings import Finding, InputProblem
 from hvlint.c.decls import FileDecls, declarations
-from hvlint.tree.declindex import DeclIndex, file_record, grammar_of, layout_of
+from hvlint.tree.declindex import DeclIndex, Record, file_record, grammar_of, layout_of
 from hvlint.tree.index import Definition, SymbolIndex, builtin_definitions
 from hvlint.tree.kconfig import BuildClasses, Kconfig
 from hvlint.tree.paths import GlobSet, PathClassifier
@@ -216,8 +216,8 @@ class Linter:
                 defs.append(Definition(e.name, relpath, e.line, e.column, "enum", e.value, arches))
         self.index.set_file(relpath, defs)
         if not tree:  # a series' file or an editor buffer: its declarations count like the tree's
-            record = file_record(sf.text, self.grammar, sf.arches_at, self.file_declarations(sf))
-            self.decls.set_overlay(relpath, record, self._decl_arches(relpath))
+            make = functools.partial(self._overlay_record, sf)
+            self.decls.set_overlay(relpath, make, self._decl_arches(relpath))
         evidence = schemes.file_evidence(sf, self.data, self._accessor_schemes)
         if tree:
             self._tree_paths.add(relpath)
@@ -238,6 +238,10 @@ class Linter:
         found = declarations(sf.code, self.grammar)
         self._own_decls[sf.path] = (sf, found)
         return found
+
+    def _overlay_record(self, sf: ScannedFile) -> Record:
+        """The declaration record of an overlay's scan (its #if stack read)."""
+        return file_record(sf.text, self.grammar, sf.arches_at, self.file_declarations(sf))
 
     def _decl_arches(self, relpath: str) -> frozenset:
         """Who can see what ``relpath`` declares: a header by its path, a .c file by its path

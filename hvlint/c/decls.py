@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Dict, FrozenSet, Iterator, List, Optional, Tuple
 
 from hvlint.c.lexer import blank_keep_newlines
+from hvlint.c.scanner import directive_starts
 
 _DIRECTIVE = re.compile(r"[ \t]*#[ \t]*(\w*)[ \t]*(.*)")
 _DEFINE = re.compile(r"([A-Za-z_]\w*)(\()?")
@@ -72,8 +73,6 @@ def declarations(code: str, grammar: Grammar) -> FileDecls:
 def _directives(code: str, decls: List[Decl], includes: List[Tuple[str, int]], assembly: FrozenSet[str]) -> str:
     """Collect #define and #include, and return ``code`` with every directive line blanked,
     and the code of assembly and ``#if 0`` branches too."""
-    from hvlint.c.scanner import directive_starts  # the scanner's fast directive finder
-
     pieces: List[str] = []
     pos = 0
     # Per open #if: whether the current branch is left out, and whether its #else is.

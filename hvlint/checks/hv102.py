@@ -89,7 +89,7 @@ def _declared_uses(ctx: FileContext, seen: Set[int]) -> Iterator[Finding]:
     body = sf.body
     words = set(_IDENT.findall(body)).difference(ctx.data.decl_keywords)
     tags = {f"{k} {n}" for k, n in _TAG_USE.findall(body)} if "struct" in body or "union" in body or "enum" in body else set()
-    hits = index.x86_candidates(words | tags)
+    hits = index.x86_candidates(words | tags, sf.path)
     if not hits:
         return
     own = _own_names(ctx)

@@ -119,11 +119,12 @@ class DeclIndex:
     _file_arches: Dict[str, FrozenSet[str]] = field(default_factory=dict)
     _x86_only: Dict[str, Tuple[str, str]] = field(default_factory=dict)  # name -> (where, kind)
     _x86_paths: Dict[str, Tuple[str, ...]] = field(default_factory=dict)
-    _overlays: Dict[str, Tuple[Record, FrozenSet[str]]] = field(default_factory=dict)
+    # Overlays: path -> (its record, made on first need; who sees it), and the records made.
+    _overlays: Dict[str, Tuple[Callable[[], Record], FrozenSet[str]]] = field(default_factory=dict)
+    _overlay_memo: Dict[str, Tuple[Record, FrozenSet[str], Set[str]]] = field(default_factory=dict)
     _arm64_names: Optional[Set[str]] = None
     _provides: Dict[str, Dict[str, str]] = field(default_factory=dict)  # arch -> "asm/X.h" -> path
     _stored_files: Dict[str, list] = field(default_factory=dict)
-    _overlay_names: Optional[Set[str]] = None
     _records_complete: bool = False
     files_read: int = 0
     built: bool = False
@@ -305,15 +306,24 @@ class DeclIndex:
 
     # -- overlays --------------------------------------------------------------------------
 
-    def set_overlay(self, rel: str, record: Optional[Record], arches: FrozenSet[str]) -> None:
-        """Use ``record`` for ``rel`` (a series' post-image, an editor buffer; None: the disk
-        again). ``arches``: who can see the file (``path_arches``, or Kconfig's class)."""
-        if record is None:
-            if self._overlays.pop(rel, None) is not None:
-                self._overlay_names = None
-        elif self._overlays.get(rel) != (record, arches):
+    def set_overlay(self, rel: str, record: Optional[Callable[[], Record]], arches: FrozenSet[str]) -> None:
+        """Use ``record()`` for ``rel`` (a series' post-image, an editor buffer; None: the disk
+        again), made only when a question needs it. ``arches``: who can see the file
+        (``path_arches``, or Kconfig's class)."""
+        self._overlays.pop(rel, None)
+        self._overlay_memo.pop(rel, None)
+        if record is not None:
             self._overlays[rel] = (record, arches)
-            self._overlay_names = None
+
+    def _overlay(self, rel: str) -> Tuple[Record, FrozenSet[str], Set[str]]:
+        """An overlay's record, who sees it, and the names it declares for x86 only."""
+        memo = self._overlay_memo.get(rel)
+        if memo is None:
+            make, farch = self._overlays[rel]
+            record = make()
+            names = {n for n, _l, _k, g in record[0] if "x86" in (_GUARD_ARCHES.get(g, frozenset()) & farch)}
+            memo = self._overlay_memo[rel] = (record, farch, names)
+        return memo
 
     # -- questions -------------------------------------------------------------------------
 
@@ -326,9 +336,10 @@ class DeclIndex:
         if not self._overlays or (len(self._overlays) == 1 and asking in self._overlays):
             return base
         x86_where: Optional[Tuple[str, str]] = None
-        for rel, ((decls, _inc), farch) in self._overlays.items():
+        for rel in self._overlays:
             if rel == asking:
                 continue
+            (decls, _inc), farch, _names = self._overlay(rel)
             for n, line, kind, guard in decls:
                 if n != name or (kind == "static" and rel.endswith(".c")):
                     continue
@@ -354,18 +365,17 @@ class DeclIndex:
                 return None
         return self._provides.get("x86", {}).get(target)
 
-    def x86_candidates(self, names: Iterable[str]) -> Set[str]:
-        """Of ``names``, those some x86-only declaration (the tree's or an overlay's) has:
-        the only ones ``x86_only`` can answer for."""
+    def x86_candidates(self, names: Iterable[str], asking: str = "") -> Set[str]:
+        """Of ``names``, those some x86-only declaration (the tree's or an overlay's other
+        than ``asking``'s) has: the only ones ``x86_only`` can answer for."""
         if not self.active:
             return set()
-        if self._overlay_names is None:
-            self._overlay_names = {
-                n for (decls, _inc), farch in self._overlays.values()
-                for n, _l, _k, g in decls if "x86" in (_GUARD_ARCHES.get(g, frozenset()) & farch)
-            }
         wanted = set(names)
-        return (wanted & self._x86_only.keys()) | (wanted & self._overlay_names)
+        found = wanted & self._x86_only.keys()
+        for rel in self._overlays:
+            if rel != asking:
+                found |= wanted & self._overlay(rel)[2]
+        return found
 
 
 def _digest(sigs: List[Tuple[str, Optional[list]]], kbuilds: Dict[str, Dict[str, Set[str]]]) -> str:
