@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
@@ -160,20 +162,21 @@ class DeclIndex:
                 return
         stored = section.get("files", {}) if isinstance(section.get("files"), dict) else {}
         entries: Dict[str, list] = {}
+        fresh: List[Tuple[str, str]] = []
         for path, rel in listed:
             sig = sigs.get(rel)
             entry = stored.get(rel)
             record = _unpack(entry[1]) if sig is not None and isinstance(entry, list) and len(entry) == 2 and entry[0] == sig else None
             if record is None:
-                source = read_source(Path(path))
-                if source.text is None:
-                    continue
-                record = self._read(rel, source.text)
-                self.files_read += 1
-                entry = [sig, _pack(record)] if sig is not None else None
-            if entry is not None:
-                entries[rel] = entry
+                fresh.append((path, rel))
+                continue
+            entries[rel] = entry
             self._records[rel] = record
+        for rel, record in self._read_all(fresh):
+            self.files_read += 1
+            self._records[rel] = record
+            if sigs.get(rel) is not None:
+                entries[rel] = [sigs[rel], _pack(record)]
         self._reach(kbuilds)
         self._summarise()
         if store is not None:
@@ -182,6 +185,27 @@ class DeclIndex:
                 data["summary"] = [digest, {n: [w, k, list(self._x86_paths[n])] for n, (w, k) in self._x86_only.items()}]
             store.store(SECTION, data)
         self._records_complete = True
+
+    def _read_all(self, todo: List[Tuple[str, str]]) -> List[Tuple[str, Record]]:
+        """(relpath, record) of the headers to read; a cold tree's 6,500 are spread over the
+        cores (forked workers that inherit this index), a few are read here."""
+        global _WORKER
+        jobs = os.cpu_count() or 1
+        if jobs < 2 or len(todo) < _PARALLEL_MIN_FILES or threading.active_count() > 1 or not hasattr(os, "fork"):
+            return _read_chunk(todo, self)
+        import multiprocessing as mp  # only a cold tree needs a pool: keep start-up cheap
+        from concurrent.futures import ProcessPoolExecutor
+
+        size = max(200, len(todo) // (jobs * 4))
+        chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
+        _WORKER = self
+        try:
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("fork")) as pool:
+                return [item for part in pool.map(_read_chunk_forked, chunks) for item in part]
+        except (OSError, RuntimeError):  # no process support here: read them in this process
+            return _read_chunk(todo, self)
+        finally:
+            _WORKER = None
 
     def _read(self, rel: str, text: str) -> Record:
         needs_guard = any(n in text for n in self.layout.guard_needles)
@@ -376,6 +400,25 @@ class DeclIndex:
             if rel != asking:
                 found |= wanted & self._overlay(rel)[2]
         return found
+
+
+# Below this many headers to read, a process pool costs more than it saves (as in walk.py).
+_PARALLEL_MIN_FILES = 2000
+_WORKER: Optional[DeclIndex] = None  # the index a forked worker reads for
+
+
+def _read_chunk(todo: List[Tuple[str, str]], index: DeclIndex) -> List[Tuple[str, Record]]:
+    out = []
+    for path, rel in todo:
+        source = read_source(Path(path))
+        if source.text is not None:
+            out.append((rel, index._read(rel, source.text)))
+    return out
+
+
+def _read_chunk_forked(todo: List[Tuple[str, str]]) -> List[Tuple[str, Record]]:
+    assert _WORKER is not None
+    return _read_chunk(todo, _WORKER)
 
 
 def _digest(sigs: List[Tuple[str, Optional[list]]], kbuilds: Dict[str, Dict[str, Set[str]]]) -> str:
