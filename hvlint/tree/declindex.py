@@ -208,7 +208,9 @@ class DeclIndex:
             _WORKER = None
 
     def _read(self, rel: str, text: str) -> Record:
-        needs_guard = any(n in text for n in self.layout.guard_needles)
+        # An arch's own header is that arch's whatever its #if stack says; a shared one is
+        # read for its arch branches only when it names an arch symbol at all.
+        needs_guard = not rel.startswith("arch/") and any(n in text for n in self.layout.guard_needles)
         return file_record(text, self.grammar, self.guard_arches(rel, text) if needs_guard else None)
 
     def _kbuilds(self) -> Dict[str, Dict[str, Set[str]]]:
