@@ -243,6 +243,13 @@ class Linter:
         """The declaration record of an overlay's scan (its #if stack read)."""
         return file_record(sf.text, self.grammar, sf.arches_at, self.file_declarations(sf))
 
+    def may_name_x86(self, relpath: str, text: str) -> bool:
+        """Whether ``text`` (lines of ``relpath``) names something only x86 declares, by the
+        declaration index: a cheap test before linting a file."""
+        words = set(re.findall(r"[A-Za-z_]\w*", text))
+        words |= {f"{k} {n}" for k, n in re.findall(r"\b(struct|union)\s+([A-Za-z_]\w*)", text)}
+        return bool(self.decls.x86_candidates(words, relpath))
+
     def _decl_arches(self, relpath: str) -> frozenset:
         """Who can see what ``relpath`` declares: a header by its path, a .c file by its path
         or the arch Kconfig builds it for."""

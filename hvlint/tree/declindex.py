@@ -278,7 +278,7 @@ class DeclIndex:
 
     def path_arches(self, rel: str) -> FrozenSet[str]:
         """The arches that can see a header of the tree, from its path."""
-        for arch, inc in self.layout.arch_includes.items():
+        for arch in self.layout.arch_includes:
             if rel.startswith(f"arch/{arch}/"):
                 return frozenset({arch})
         if rel.startswith("arch/"):
