@@ -126,7 +126,7 @@ class DeclIndex:
     _overlay_memo: Dict[str, Tuple[Record, FrozenSet[str], Set[str]]] = field(default_factory=dict)
     _arm64_names: Optional[Set[str]] = None
     _provides: Dict[str, Dict[str, str]] = field(default_factory=dict)  # arch -> "asm/X.h" -> path
-    _stored_files: Dict[str, list] = field(default_factory=dict)
+    _store: Optional["cachemod.TreeCache"] = None  # set when the summary came from it
     _records_complete: bool = False
     files_read: int = 0
     built: bool = False
@@ -158,9 +158,11 @@ class DeclIndex:
         summary = section.get("summary")
         if digest is not None and isinstance(summary, list) and len(summary) == 2 and summary[0] == digest:
             if self._load_summary(summary[1]):
-                self._stored_files = section.get("files", {})
+                self._store = store
                 return
-        stored = section.get("files", {}) if isinstance(section.get("files"), dict) else {}
+        side = _side_store(store) if store is not None else None
+        files = side.section(SECTION).get("files") if side is not None else None
+        stored = files if isinstance(files, dict) else {}
         entries: Dict[str, list] = {}
         fresh: List[Tuple[str, str]] = []
         for path, rel in listed:
@@ -179,8 +181,10 @@ class DeclIndex:
                 entries[rel] = [sigs[rel], _pack(record)]
         self._reach(kbuilds)
         self._summarise()
-        if store is not None:
-            data = {"files": entries}
+        if store is not None and side is not None:
+            side.store(SECTION, {"files": entries})
+            side.save()
+            data = {}
             if digest is not None:
                 data["summary"] = [digest, {n: [w, k, list(self._x86_paths[n])] for n, (w, k) in self._x86_only.items()}]
             store.store(SECTION, data)
@@ -320,7 +324,9 @@ class DeclIndex:
         """Whether the tree's headers declare ``name`` for arm64 (built on first need)."""
         if self._arm64_names is None:
             if not self._records_complete:
-                for rel, entry in self._stored_files.items():
+                side = _side_store(self._store) if self._store is not None else None
+                files = side.section(SECTION).get("files") if side is not None else None
+                for rel, entry in (files if isinstance(files, dict) else {}).items():
                     record = _unpack(entry[1]) if isinstance(entry, list) and len(entry) == 2 else None
                     if record is not None:
                         self._records[rel] = record
@@ -402,6 +408,12 @@ class DeclIndex:
             if rel != asking:
                 found |= wanted & self._overlay(rel)[2]
         return found
+
+
+def _side_store(store: "cachemod.TreeCache") -> "cachemod.TreeCache":
+    """The tree cache's companion file for the per-header entries (megabytes a warm run,
+    which needs only the summary, never reads)."""
+    return cachemod.TreeCache(store.file.with_name(store.file.stem + "-declarations.json"), store.key)
 
 
 # Below this many headers to read, a process pool costs more than it saves (as in walk.py).
