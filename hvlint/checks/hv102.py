@@ -92,22 +92,27 @@ def _declared_uses(ctx: FileContext, seen: Set[int]) -> Iterator[Finding]:
     hits = index.x86_candidates(words | tags, sf.path)
     if not hits:
         return
-    own = _own_names(ctx)
-    declared_at = {d.offset for d in ctx.own_declarations().decls} if ctx.own_declarations else set()
     scope = Scope(sf)
     plain = tuple(sorted(h for h in hits if " " not in h))
-    for m in find_words(body, word_patterns(plain, r"\b")) if plain else ():
-        name, offset = m.group(1), m.start()
-        if offset in seen or offset in declared_at or scope.in_define(offset) is not None:
-            continue
-        if not scope.is_global_use(name, offset, own):
-            continue
-        yield from _report(ctx, rule, name, name, offset)
-    for m in _TAG_USE.finditer(body):
-        key = f"{m.group(1)} {m.group(2)}"
-        if key not in hits or key in own or scope.in_define(m.start()) is not None:
-            continue
-        if m.group(1) != "enum" and _needs_complete_type(body, m.start(), m.end()):
+    # Occurrences on lines arm64 compiles, outside #define bodies: only for those is the
+    # file's own scope worked out (most x86 names of shared code sit under #ifdef CONFIG_X86).
+    uses = [
+        (m.group(1), m.start()) for m in (find_words(body, word_patterns(plain, r"\b")) if plain else ())
+        if m.start() not in seen and _arm64_line(ctx, m.start()) and scope.in_define(m.start()) is None
+    ]
+    tag_uses = [
+        (f"{m.group(1)} {m.group(2)}", m) for m in _TAG_USE.finditer(body)
+        if m.group(1) != "enum" and f"{m.group(1)} {m.group(2)}" in hits and _arm64_line(ctx, m.start())
+    ]
+    if not uses and not tag_uses:
+        return
+    own = _own_names(ctx)
+    declared_at = {d.offset for d in ctx.own_declarations().decls} if ctx.own_declarations else set()
+    for name, offset in uses:
+        if offset not in declared_at and scope.is_global_use(name, offset, own):
+            yield from _report(ctx, rule, name, name, offset)
+    for key, m in tag_uses:
+        if key not in own and scope.in_define(m.start()) is None and _needs_complete_type(body, m.start(), m.end()):
             yield from _report(ctx, rule, key, m.group(), m.start())
 
 
