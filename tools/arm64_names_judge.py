@@ -60,7 +60,7 @@ UNIVERSE = "hvlint_universe"
 PROBE = "hvlint_probe_{}"
 _INCLUDE = re.compile(r'^\s*#\s*include\s+([<"])([^>"]+)[>"]')
 _PROBE_REF = re.compile(r"hvlint_probe_(\d+)\.c:(\d+)")
-_IN_FUNCTION = re.compile(r"^(\S+): In function '(\w+)':")
+_IN_FUNCTION = re.compile(r"^(\S+): In function ['\u2018](\w+)['\u2019]:")
 _INCLUDED = re.compile(r"^(?:In file included from|\s+from) (\S+?):(\d+)[:,]")
 _DIAGNOSTIC = re.compile(r"^(\S+?):(\d+):(?:\d+:)? (fatal error|error|warning|note): (.*)$")
 _LINE_FUNCTION = re.compile(r"^hvlint_line_(\d+)$")
@@ -323,7 +323,9 @@ def errors_by_line(log: str) -> Dict[Tuple[int, int], str]:
         severity, message = match.group(3), match.group(4).strip()
         if severity in ("error", "fatal error"):
             last_error = message
-            targets = [here] if here else included or ([function] if function else [])
+            # the line itself, else the probe function it is in, else the probe line that
+            # includes the header it is in
+            targets = [here] if here else [function] if function else included
             for target in targets:
                 found.setdefault(target, message)
         elif severity == "note" and here is not None and last_error is not None:
