@@ -242,7 +242,7 @@ def test_the_compiler_and_hvlint_are_compared_name_by_name(tmp_path: Path, capsy
     assert not list((tree / "drivers/hv").glob("hvlint_*"))
 
 
-def test_full_agreement_exits_0_and_a_second_run_reuses_the_builds(tmp_path: Path, capsys) -> None:
+def test_full_agreement_exits_0_and_the_same_probes_are_not_built_twice(tmp_path: Path, capsys) -> None:
     tree = judge_tree(tmp_path / "linux", x86_apis=False)
     code, report = run_judge(tmp_path, tree)
     probes = by_name(report)
@@ -250,9 +250,13 @@ def test_full_agreement_exits_0_and_a_second_run_reuses_the_builds(tmp_path: Pat
     assert x86_only == {"HV_X64_MSR_GUEST_OS_ID", "HYPERV_LINUX_OS_ID", "HV_X64_MSR_VP_INDEX"}
     assert report["disagreements"] == [] and code == 0
     assert report["summary"]["agreement"] == 100.0
+    capsys.readouterr()
     again, second = run_judge(tmp_path, tree, "--seed", "7")
     assert again == 0 and {p["name"] for p in second["probes"]} == set(probes)
-    assert "agreement: " in capsys.readouterr().out
+    assert "probes unchanged" not in capsys.readouterr().err  # another order: built again
+    third_code, third = run_judge(tmp_path, tree, "--seed", "7")
+    assert "x86_64: probes unchanged since the last build" in capsys.readouterr().err
+    assert third_code == 0 and third["probes"] == second["probes"]
 
 
 def test_the_sample_is_half_each_group_spread_over_the_kinds() -> None:

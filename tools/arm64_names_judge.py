@@ -28,6 +28,7 @@ error, 3 the tree, a build or a tool is unusable.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import random
@@ -58,6 +59,7 @@ KINDS = cdecls.KINDS + (HEADER,)
 X86_ONLY, BOTH = "x86-only", "both"
 UNIVERSE = "hvlint_universe"
 PROBE = "hvlint_probe_{}"
+STAMP = ".arm64-names-judge.json"
 _INCLUDE = re.compile(r'^\s*#\s*include\s+([<"])([^>"]+)[>"]')
 _PROBE_REF = re.compile(r"hvlint_probe_(\d+)\.c:(\d+)")
 _IN_FUNCTION = re.compile(r"^(\S+): In function ['\u2018](\w+)['\u2019]:")
@@ -364,17 +366,38 @@ def universe(src: Path, out: Path, arch: hvobjects.Arch, data: dict, jobs: int) 
 
 
 def compile_probes(
-    src: Path, out: Path, arch: hvobjects.Arch, probes: List[Probe], objects: int, data: dict,
+    src: Path, out: Path, arch: hvobjects.Arch, probes: List[Probe], files: List[Path], data: dict,
     jobs: int,
 ) -> None:
-    """Build every probe object for ``arch``; set each probe's answer for it."""
-    targets = [f"{data['probe_dir']}/{PROBE.format(n)}.o" for n in range(objects)]
-    for target in targets:
-        (out / target).unlink(missing_ok=True)
-    log = build_arch(src, out, arch, targets, jobs)
+    """Build every probe object for ``arch`` (unless the last run built these very probe files,
+    whose answers its stamp keeps); set each probe's answer for it."""
+    targets = [f"{data['probe_dir']}/{path.stem}.o" for path in files]
+    key = hashlib.sha256(b"".join(p.read_bytes() for p in [*files, files[0].parent / "Makefile"])).hexdigest()
+    stamp = out / STAMP
+    try:
+        kept = json.loads(stamp.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        kept = {}
+    if kept.get("key") == key:
+        note(f"{arch.name}: probes unchanged since the last build, its answers reused")
+        answers = kept["answers"]
+    else:
+        stamp.unlink(missing_ok=True)
+        for target in targets:
+            (out / target).unlink(missing_ok=True)
+        answers = _answers(build_arch(src, out, arch, targets, jobs), out, targets, probes)
+        stamp.write_text(json.dumps({"key": key, "answers": answers}), encoding="utf-8")
+    for probe in probes:
+        setattr(probe, "x86" if arch.name == "x86_64" else "arm64", answers[f"{probe.object}:{probe.line}"])
+
+
+def _answers(log: str, out: Path, targets: List[str], probes: List[Probe]) -> Dict[str, str]:
+    """``object:line`` -> "builds", the compiler's error, or "unknown" (the object failed and
+    no error says where), from one build's log."""
     errors = errors_by_line(log)
     failed = hvobjects.failed_objects(log)
     attributed = {number for number, _ in errors}
+    answers = {}
     for probe in probes:
         target = targets[probe.object]
         if (probe.object, probe.line) in errors:
@@ -384,8 +407,9 @@ def compile_probes(
         elif probe.object in attributed:
             answer = "builds"  # the object failed on other lines only
         else:
-            answer = "unknown"  # failed, and no error says where
-        setattr(probe, "x86" if arch.name == "x86_64" else "arm64", answer)
+            answer = "unknown"
+        answers[f"{probe.object}:{probe.line}"] = answer
+    return answers
 
 
 # -- hvlint's answer -------------------------------------------------------------------------
@@ -525,7 +549,7 @@ def run(args: argparse.Namespace) -> int:
         probe.use = use_of(probe, data, decl.arity if decl else 0)
     files = write_probes(tree, src, probes, data)
     for arch in arches:
-        compile_probes(src, outs[arch.name], arch, probes, len(files), data, args.jobs)
+        compile_probes(src, outs[arch.name], arch, probes, files, data, args.jobs)
     found = hvlint_findings(command, src, files)
     for probe in probes:
         probe.hvlint = found.get((f"{PROBE.format(probe.object)}.c", probe.line), "")
