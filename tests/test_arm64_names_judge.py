@@ -274,6 +274,8 @@ def test_the_sample_is_half_each_group_spread_over_the_kinds() -> None:
         assert kinds.count("typedef") == 2 and kinds.count("union") == 1
         others = [kinds.count(k) for k in judge.KINDS if k not in ("typedef", "union")]
         assert others == [4, 4, 4, 4, 4, 4, 3]  # taken in turn, in the order of judge.KINDS
+    weighted = [p.kind for p in judge.draw(pools, 60, 3, {"function-macro": 3}) if p.group == judge.BOTH]
+    assert weighted.count("function-macro") == 3 * weighted.count("function") == 9
     assert [p.name for p in judge.draw(pools, 60, seed=3)] == [p.name for p in picked]
     assert [p.name for p in judge.draw(pools, 60, seed=4)] != [p.name for p in picked]
 

@@ -184,19 +184,25 @@ def candidates(
     return pools
 
 
-def draw(pools: Dict[Tuple[str, str], List[Probe]], count: int, seed: int) -> List[Probe]:
-    """``count`` names, half from each group, taken in turn from each kind's shuffled pool
-    (a kind with too few names leaves its share to the others)."""
+def draw(
+    pools: Dict[Tuple[str, str], List[Probe]], count: int, seed: int,
+    weights: Optional[Dict[str, int]] = None,
+) -> List[Probe]:
+    """``count`` names, half from each group, taken in turn from each kind's shuffled pool,
+    ``weights[kind]`` at a time (default 1); a kind with too few names leaves its share to
+    the others."""
     rng = random.Random(seed)
+    weights = weights or {}
     picked: List[Probe] = []
     for group, share in ((X86_ONLY, (count + 1) // 2), (BOTH, count // 2)):
         shuffled = {k: rng.sample(pools.get((group, k), []), len(pools.get((group, k), []))) for k in KINDS}
         taken = 0
         while taken < share and any(shuffled.values()):
             for kind in KINDS:
-                if shuffled[kind] and taken < share:
-                    picked.append(shuffled[kind].pop())
-                    taken += 1
+                for _ in range(weights.get(kind, 1)):
+                    if shuffled[kind] and taken < share:
+                        picked.append(shuffled[kind].pop())
+                        taken += 1
     return picked
 
 
@@ -543,7 +549,7 @@ def run(args: argparse.Namespace) -> int:
     seen = {a.name: universe(src, outs[a.name], a, data, args.jobs) for a in arches}
     headers = {a.name: asm_headers(src, outs[a.name], a.srcarch) for a in arches}
     pools = candidates(seen["x86_64"], seen["arm64"], headers, data["skip"])
-    probes = draw(pools, args.sample, args.seed)
+    probes = draw(pools, args.sample, args.seed, data["weights"])
     for probe in probes:
         decl = seen["x86_64"].get("tag" if probe.kind in cdecls.TAG_KINDS else "ordinary", probe.name)
         probe.use = use_of(probe, data, decl.arity if decl else 0)
