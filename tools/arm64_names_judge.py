@@ -66,6 +66,7 @@ _IN_FUNCTION = re.compile(r"^(\S+): In function ['\u2018](\w+)['\u2019]:")
 _INCLUDED = re.compile(r"^(?:In file included from|\s+from) (\S+?):(\d+)[:,]")
 _DIAGNOSTIC = re.compile(r"^(\S+?):(\d+):(?:\d+:)? (fatal error|error|warning|note): (.*)$")
 _LINE_FUNCTION = re.compile(r"^hvlint_line_(\d+)$")
+_WORD = re.compile(r"[A-Za-z_]\w*")
 
 
 def load_data() -> dict:
@@ -93,6 +94,7 @@ class Probe:
     x86: str = ""  # "builds", or the compiler's error
     arm64: str = ""
     hvlint: str = ""  # "", or the HV102 message
+    note: str = ""  # why hvlint may not see the declaration (generated, token pasting)
 
     @property
     def arm64_fails(self) -> bool:
@@ -150,6 +152,33 @@ def asm_headers(src: Path, build: Path, srcarch: str) -> Dict[str, str]:
     return found
 
 
+def arch_words(src: Path, build: Path, srcarch: str) -> Set[str]:
+    """Every identifier the arch's own headers spell (source and generated), reached from
+    drivers/hv or not."""
+    words: Set[str] = set()
+    for folder in (src / "arch" / srcarch / "include", build / "arch" / srcarch / "include" / "generated"):
+        for path in folder.rglob("*.h") if folder.is_dir() else []:
+            words.update(_WORD.findall(path.read_text(encoding="utf-8", errors="replace")))
+    return words
+
+
+def spelling(probe: Probe, src: Path) -> str:
+    """Why hvlint, which reads the source tree, may not see ``probe``'s declaration: it is in a
+    generated header, or made by token pasting (the name is not spelled in its file); else ""."""
+    if probe.kind == HEADER:
+        return ""
+    path = probe.x86_where.rsplit(":", 1)[0]
+    if "/generated/" in f"/{path}":
+        return f"declared in a generated header ({path}), not in the source tree"
+    try:
+        text = (src / path).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+    if not re.search(rf"\b{re.escape(probe.name)}\b", text):
+        return f"made by token pasting: the name is not spelled in {path}"
+    return ""
+
+
 def _skipped(decl: cdecls.Decl, skip: dict) -> bool:
     """Never sampled: the compiler's and the configuration's macros, the probes, macros whose
     replacement cannot be an expression."""
@@ -161,9 +190,11 @@ def _skipped(decl: cdecls.Decl, skip: dict) -> bool:
 
 
 def candidates(
-    x86: cdecls.Universe, arm64: cdecls.Universe, headers: Dict[str, Dict[str, str]], skip: dict
+    x86: cdecls.Universe, arm64: cdecls.Universe, headers: Dict[str, Dict[str, str]], skip: dict,
+    arm64_words: Set[str],
 ) -> Dict[Tuple[str, str], List[Probe]]:
-    """The names that can be sampled, by (group, kind), sorted by name."""
+    """The names that can be sampled, by (group, kind), sorted by name. A name arm64's own
+    headers spell is never x86-only, even where drivers/hv's includes do not reach it there."""
     pools: Dict[Tuple[str, str], List[Probe]] = {}
     for (space, name), decl in sorted(x86.names.items()):
         if _skipped(decl, skip):
@@ -174,6 +205,8 @@ def candidates(
                 pools.setdefault((BOTH, decl.kind), []).append(
                     Probe(name, decl.kind, BOTH, decl.where, other.where)
                 )
+            continue
+        if name in arm64_words:
             continue
         if decl.path.startswith("arch/x86/") or decl.path in arm64.files:
             pools.setdefault((X86_ONLY, decl.kind), []).append(Probe(name, decl.kind, X86_ONLY, decl.where))
@@ -461,6 +494,7 @@ def summary(probes: List[Probe]) -> dict:
         for p in judged
     )
     agree = sum(1 for p in judged if p.agrees)
+    unseen = sum(1 for p in judged if not p.agrees and p.note)
     return {
         "sampled": len(probes),
         "judged": len(judged),
@@ -468,6 +502,7 @@ def summary(probes: List[Probe]) -> dict:
         "agreement": round(100.0 * agree / len(judged), 2) if judged else 0.0,
         "per_kind": per_kind,
         "matrix": dict(sorted(matrix.items())),
+        "disagreements_unseen": unseen,
     }
 
 
@@ -476,7 +511,8 @@ def describe(probe: Probe) -> str:
     where = f"x86: {probe.x86_where}" + (f", arm64: {probe.arm64_where}" if probe.arm64_where else "")
     arm64 = "arm64 builds it" if not probe.arm64_fails else f"arm64 fails ({probe.arm64})"
     said = f"hvlint: HV102 ({probe.hvlint})" if probe.hvlint else "hvlint: no HV102"
-    return f"{probe.name} [{probe.kind}, {probe.group}] ({where}): {arm64}; {said}"
+    note = f" [{probe.note}]" if probe.note else ""
+    return f"{probe.name} [{probe.kind}, {probe.group}] ({where}): {arm64}; {said}{note}"
 
 
 def print_report(tree: Path, probes: List[Probe], facts: dict) -> None:
@@ -495,7 +531,9 @@ def print_report(tree: Path, probes: List[Probe], facts: dict) -> None:
     print(f"agreement: {total['agree']}/{total['judged']} ({total['agreement']}%)")
     wrong = [p for p in probes if p.judged and not p.agrees]
     if wrong:
-        print(f"\n{len(wrong)} disagreement(s):")
+        unseen = total["disagreements_unseen"]
+        print(f"\n{len(wrong)} disagreement(s), {unseen} of them on a name whose declaration is in a "
+              "generated header or made by token pasting:")
         for probe in wrong:
             print("  " + describe(probe))
     for line in facts["notes"]:
@@ -548,11 +586,13 @@ def run(args: argparse.Namespace) -> int:
     write_probes(tree, src, [], data)
     seen = {a.name: universe(src, outs[a.name], a, data, args.jobs) for a in arches}
     headers = {a.name: asm_headers(src, outs[a.name], a.srcarch) for a in arches}
-    pools = candidates(seen["x86_64"], seen["arm64"], headers, data["skip"])
+    words = arch_words(src, outs["arm64"], "arm64")
+    pools = candidates(seen["x86_64"], seen["arm64"], headers, data["skip"], words)
     probes = draw(pools, args.sample, args.seed, data["weights"])
     for probe in probes:
         decl = seen["x86_64"].get("tag" if probe.kind in cdecls.TAG_KINDS else "ordinary", probe.name)
         probe.use = use_of(probe, data, decl.arity if decl else 0)
+        probe.note = spelling(probe, src)
     files = write_probes(tree, src, probes, data)
     for arch in arches:
         compile_probes(src, outs[arch.name], arch, probes, files, data, args.jobs)
