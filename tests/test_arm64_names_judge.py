@@ -172,6 +172,7 @@ def judge_tree(root: Path, x86_apis: bool) -> Path:
         # arm64 declares it too, in a header drivers/hv does not include there
         files["arch/x86/include/asm/paravirt.h"] = "extern int paravirt_steal_rq_enabled;\n"
         files["arch/arm64/include/asm/paravirt.h"] = "extern int paravirt_steal_rq_enabled;\n"
+        files["arch/x86/include/asm/module.lds.h"] = "SECTIONS {\n\t.plt : { BYTE(0) }\n}\n"
         files["include/asm-generic/mshyperv.h"] += "#define hv_get_vpreg(reg) hv_arch_read(reg)\n"
     return write_tree(root, guarded(files))
 
@@ -205,6 +206,7 @@ def test_the_compiler_and_hvlint_are_compared_name_by_name(tmp_path: Path, capsy
         "apic_id_t", "apic", "apic_ir", "APIC_PIC", "APIC_VIRTUAL_WIRE", "asm/apic.h", "asm/setup.h",
         "DECLARE_APIC_VAR", "__apic_timer",
     }
+    assert "asm/module.lds.h" not in probes  # a linker script, no C header
     assert "paravirt_steal_rq_enabled" not in probes and probes["asm/paravirt.h"]["group"] == judge.BOTH
     assert probes["__apic_timer"]["note"] == (
         "made by token pasting: the name is not spelled in arch/x86/include/asm/apic.h"

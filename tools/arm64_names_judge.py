@@ -126,7 +126,8 @@ def includes(tree: Path, data: dict) -> List[str]:
             match = _INCLUDE.match(line)
             if match is None:
                 continue
-            text = f"#include {match.group(1)}{match.group(2)}{'>' if match.group(1) == '<' else chr(34)}"
+            opener = match.group(1)
+            text = f"#include {opener}{match.group(2)}{'>' if opener == '<' else opener}"
             if text not in seen:
                 seen.append(text)
     return seen
@@ -211,6 +212,8 @@ def candidates(
         if decl.path.startswith("arch/x86/") or decl.path in arm64.files:
             pools.setdefault((X86_ONLY, decl.kind), []).append(Probe(name, decl.kind, X86_ONLY, decl.where))
     for name, where in sorted(headers["x86_64"].items()):
+        if name.endswith(tuple(skip["header_endings"])):
+            continue
         theirs = headers["arm64"].get(name)
         group = BOTH if theirs else X86_ONLY
         pools.setdefault((group, HEADER), []).append(Probe(name, HEADER, group, where, theirs or ""))
