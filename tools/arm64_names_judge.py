@@ -67,6 +67,7 @@ _INCLUDED = re.compile(r"^(?:In file included from|\s+from) (\S+?):(\d+)[:,]")
 _DIAGNOSTIC = re.compile(r"^(\S+?):(\d+):(?:\d+:)? (fatal error|error|warning|note): (.*)$")
 _LINE_FUNCTION = re.compile(r"^hvlint_line_(\d+)$")
 _WORD = re.compile(r"[A-Za-z_]\w*")
+_MACRO_CALL = re.compile(r"^\s*([A-Za-z_]\w*)\s*\(")
 
 
 def load_data() -> dict:
@@ -153,11 +154,12 @@ def asm_headers(src: Path, build: Path, srcarch: str) -> Dict[str, str]:
     return found
 
 
-def arch_words(src: Path, build: Path, srcarch: str) -> Set[str]:
-    """Every identifier the arch's own headers spell (source and generated), reached from
-    drivers/hv or not."""
+def arch_words(src: Path, build: Path, folders: Sequence[str]) -> Set[str]:
+    """Every identifier the arch's own headers spell (``folders`` of the tree, and the
+    generated ones of ``build``), reached from drivers/hv or not."""
     words: Set[str] = set()
-    for folder in (src / "arch" / srcarch / "include", build / "arch" / srcarch / "include" / "generated"):
+    places = [src / f for f in folders] + [build / f / "generated" for f in folders if f.endswith("/include")]
+    for folder in places:
         for path in folder.rglob("*.h") if folder.is_dir() else []:
             words.update(_WORD.findall(path.read_text(encoding="utf-8", errors="replace")))
     return words
@@ -165,7 +167,8 @@ def arch_words(src: Path, build: Path, srcarch: str) -> Set[str]:
 
 def spelling(probe: Probe, src: Path) -> str:
     """Why hvlint, which reads the source tree, may not see ``probe``'s declaration: it is in a
-    generated header, or made by token pasting (the name is not spelled in its file); else ""."""
+    generated header, made by token pasting (the name is not spelled in its file) or by a macro
+    call on its line (``DECLARE_PER_CPU(u32, name)``); else ""."""
     if probe.kind == HEADER:
         return ""
     path = probe.x86_where.rsplit(":", 1)[0]
@@ -177,6 +180,11 @@ def spelling(probe: Probe, src: Path) -> str:
         return ""
     if not re.search(rf"\b{re.escape(probe.name)}\b", text):
         return f"made by token pasting: the name is not spelled in {path}"
+    lines = text.splitlines()
+    number = int(probe.x86_where.rsplit(":", 1)[1])
+    call = _MACRO_CALL.match(lines[number - 1]) if 0 < number <= len(lines) else None
+    if call and call.group(1) != probe.name and call.group(1) not in cdecls.KEYWORDS:
+        return f"declared by a macro call: {call.group(1)}(...) at {probe.x86_where}"
     return ""
 
 
@@ -536,7 +544,7 @@ def print_report(tree: Path, probes: List[Probe], facts: dict) -> None:
     if wrong:
         unseen = total["disagreements_unseen"]
         print(f"\n{len(wrong)} disagreement(s), {unseen} of them on a name whose declaration is in a "
-              "generated header or made by token pasting:")
+              "generated header or made by a macro:")
         for probe in wrong:
             print("  " + describe(probe))
     for line in facts["notes"]:
@@ -589,7 +597,7 @@ def run(args: argparse.Namespace) -> int:
     write_probes(tree, src, [], data)
     seen = {a.name: universe(src, outs[a.name], a, data, args.jobs) for a in arches}
     headers = {a.name: asm_headers(src, outs[a.name], a.srcarch) for a in arches}
-    words = arch_words(src, outs["arm64"], "arm64")
+    words = arch_words(src, outs["arm64"], data["arm64_headers"])
     pools = candidates(seen["x86_64"], seen["arm64"], headers, data["skip"], words)
     probes = draw(pools, args.sample, args.seed, data["weights"])
     for probe in probes:
