@@ -46,6 +46,8 @@ allmodconfig:
 		> $(O)/include/generated/autoconf.h
 	$(if $(filter arm64,$(SRCARCH)),printf '#include <asm-generic/rwonce.h>\\n' \\
 		> $(O)/arch/arm64/include/generated/asm/rwonce.h,true)
+	$(if $(filter arm64,$(SRCARCH)),printf '#include <asm-generic/msi.h>\\n' \\
+		> $(O)/arch/arm64/include/generated/asm/msi.h,true)
 
 %.i: FORCE
 	mkdir -p $(O)/$(@D) && $(CC) -E $(FLAGS) $(CFLAGS_$(*F).o) -o $(O)/$@ $(CURDIR)/$*.c
@@ -175,6 +177,10 @@ def judge_tree(root: Path, x86_apis: bool) -> Path:
         files["arch/x86/include/asm/paravirt.h"] = "extern int paravirt_steal_rq_enabled;\n"
         files["arch/arm64/include/asm/paravirt.h"] = "extern int paravirt_steal_rq_enabled;\n"
         files["arch/x86/include/asm/xen/interface.h"] = "typedef unsigned long xen_pfn_t;\n"
+        # arm64's generated asm/msi.h wraps asm-generic/msi.h: its names are arm64's too
+        files["arch/x86/include/asm/msi.h"] = "typedef int msi_alloc_info_t;\n"
+        files["include/asm-generic/msi.h"] = "typedef struct msi_alloc_info {\n\tint hwirq;\n} msi_alloc_info_t;\n"
+        files["arch/x86/include/asm/paravirt.h"] += "#include <asm/msi.h>\n"
         files["include/xen/arm/interface.h"] = "typedef unsigned long long xen_pfn_t;\n"
         files["arch/x86/include/asm/paravirt.h"] += "#include <asm/xen/interface.h>\n"
         files["arch/x86/include/asm/module.lds.h"] = "SECTIONS {\n\t.plt : { BYTE(0) }\n}\n"
@@ -213,6 +219,7 @@ def test_the_compiler_and_hvlint_are_compared_name_by_name(tmp_path: Path, capsy
     }
     assert "asm/module.lds.h" not in probes  # a linker script, no C header
     assert "xen_pfn_t" not in probes  # arm64 has it too, in include/xen/arm/
+    assert "msi_alloc_info_t" not in probes and probes["asm/msi.h"]["group"] == judge.BOTH
     assert probes["apic_verbosity"]["note"] == (
         "declared by a macro call: DECLARE_APIC_INT(...) at arch/x86/include/asm/apic.h:23"
     )

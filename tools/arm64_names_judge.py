@@ -67,6 +67,7 @@ _INCLUDED = re.compile(r"^(?:In file included from|\s+from) (\S+?):(\d+)[:,]")
 _DIAGNOSTIC = re.compile(r"^(\S+?):(\d+):(?:\d+:)? (fatal error|error|warning|note): (.*)$")
 _LINE_FUNCTION = re.compile(r"^hvlint_line_(\d+)$")
 _WORD = re.compile(r"[A-Za-z_]\w*")
+_GENERIC_WRAPPER = re.compile(r"#include <asm-generic/([\w/.-]+)>")
 _MACRO_CALL = re.compile(r"^\s*([A-Za-z_]\w*)\s*\(")
 
 
@@ -155,13 +156,19 @@ def asm_headers(src: Path, build: Path, srcarch: str) -> Dict[str, str]:
 
 
 def arch_words(src: Path, build: Path, folders: Sequence[str]) -> Set[str]:
-    """Every identifier the arch's own headers spell (``folders`` of the tree, and the
-    generated ones of ``build``), reached from drivers/hv or not."""
+    """Every identifier the arch's own headers spell (``folders`` of the tree, the generated
+    ones of ``build``, and the asm-generic headers those generated wrappers include), reached
+    from drivers/hv or not."""
     words: Set[str] = set()
     places = [src / f for f in folders] + [build / f / "generated" for f in folders if f.endswith("/include")]
     for folder in places:
         for path in folder.rglob("*.h") if folder.is_dir() else []:
-            words.update(_WORD.findall(path.read_text(encoding="utf-8", errors="replace")))
+            text = path.read_text(encoding="utf-8", errors="replace")
+            words.update(_WORD.findall(text))
+            for wrapped in _GENERIC_WRAPPER.findall(text):
+                generic = src / "include" / "asm-generic" / wrapped
+                if "generated" in path.parts and generic.is_file():
+                    words.update(_WORD.findall(generic.read_text(encoding="utf-8", errors="replace")))
     return words
 
 
