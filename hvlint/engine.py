@@ -24,6 +24,8 @@ from hvlint.c.cond import ArchSymbols, BuildMacros, ConditionEvaluator
 from hvlint.config import ConfigError, Settings
 from hvlint.findings import Finding, InputProblem
 from hvlint import lintcache
+from hvlint.c.decls import FileDecls, declarations
+from hvlint.tree.declindex import DeclIndex, Record, file_record, grammar_of, layout_of
 from hvlint.tree.index import Definition, SymbolIndex, builtin_definitions
 from hvlint.tree.buildcache import CachedBuilds, build_deps
 from hvlint.tree.kconfig import BuildClasses, Kconfig
@@ -129,6 +131,10 @@ class Linter:
         self._scheme: Optional[Tuple[int, SchemeChoice]] = None
         self._from_cache: Dict[str, Dict[int, str]] = {}  # reports from the tree cache: their quoted lines
         self._read_problems: Dict[str, Optional[str]] = {}  # what reading each linted file noted
+        self.grammar = grammar_of(self.data)
+        self.decls = DeclIndex(self.root, layout_of(self.data), self.grammar, self._guard_reader)
+        self._own_decls: Dict[str, Tuple[ScannedFile, FileDecls]] = {}
+        self._header_arch: Dict[str, Optional[Tuple[str, str]]] = {}  # driver-local headers
         self.prepared = False
         self.notes: List[str] = []
 
@@ -152,10 +158,37 @@ class Linter:
         return self.classifier.classify(relpath)
 
     def build_arch(self, relpath: str) -> Optional[Tuple[str, str]]:
-        """(arch, reason) when the tree's Kconfig/Makefiles build the file for one arch only."""
-        if self._build_answers is None or relpath.startswith("arch/") or not relpath.endswith(".c"):
+        """(arch, reason) when the tree's Kconfig/Makefiles build the file for one arch only;
+        a driver's own header (not under include/) by the .c files beside it that include it."""
+        if self._build_answers is None or relpath.startswith("arch/"):
+            return None
+        if relpath.endswith(".h") and not relpath.startswith("include/"):
+            return self._local_header_arch(relpath)
+        if not relpath.endswith(".c"):
             return None
         return self._build_answers.answer(relpath)[0]
+
+    def _local_header_arch(self, relpath: str) -> Optional[Tuple[str, str]]:
+        """The one arch of every .c file in the header's folder that includes it ("x.h")."""
+        if relpath not in self._header_arch:
+            self._header_arch[relpath] = self._includers_arch(relpath)
+        return self._header_arch[relpath]
+
+    def _includers_arch(self, relpath: str) -> Optional[Tuple[str, str]]:
+        assert self.root is not None
+        folder = (self.root / relpath).parent
+        needle = re.compile(r'^\s*#\s*include\s*"' + re.escape(Path(relpath).name) + '"', re.M)
+        includers = []
+        for path in sorted(folder.glob("*.c")) if folder.is_dir() else ():
+            source = read_source(path)
+            if source.text is not None and needle.search(source.text):
+                includers.append(self.relpath(path))
+        arches = {self.build_arch(rel) for rel in includers}
+        if not includers or None in arches or len(arches) != 1:
+            return None
+        arch = next(iter(arches))
+        assert arch is not None
+        return arch[0], f"included only by {', '.join(includers)}, built only for {arch[0]}"
 
     # -- scanning and indexing -------------------------------------------------------------
 
@@ -179,6 +212,9 @@ class Linter:
             return
         defs, evidence = self._index_facts(sf)
         self._apply_index(relpath, defs, evidence, tree)
+        if not tree:  # a series' file or an editor buffer: its declarations count like the tree's
+            make = functools.partial(self._overlay_record, sf)
+            self.decls.set_overlay(relpath, make, self._decl_arches(relpath))
 
     def _index_facts(self, sf: ScannedFile) -> Tuple[List[Definition], Counter]:
         """What ``sf`` gives the index: its definitions, with the arches they are defined
@@ -208,6 +244,38 @@ class Linter:
                 self._evidence[relpath] = evidence
         elif self.root is None:
             self._input_evidence[relpath] = evidence
+
+    def _guard_reader(self, relpath: str, text: str) -> Callable[[int], frozenset]:
+        """line -> arches of its #if stack, for a header of the declaration index."""
+        return scan(relpath, text, self.evaluator).arches_at
+
+    def file_declarations(self, sf: ScannedFile) -> FileDecls:
+        """What ``sf`` declares at file scope (kept while its scan is the latest)."""
+        kept = self._own_decls.get(sf.path)
+        if kept is not None and kept[0] is sf:
+            return kept[1]
+        found = declarations(sf.code, self.grammar)
+        self._own_decls[sf.path] = (sf, found)
+        return found
+
+    def _overlay_record(self, sf: ScannedFile) -> Record:
+        """The declaration record of an overlay's scan (its #if stack read)."""
+        return file_record(sf.text, self.grammar, sf.arches_at, self.file_declarations(sf))
+
+    def may_name_x86(self, relpath: str, text: str) -> bool:
+        """Whether ``text`` (lines of ``relpath``) names something only x86 declares, by the
+        declaration index: a cheap test before linting a file."""
+        words = set(re.findall(r"[A-Za-z_]\w*", text))
+        words |= {f"{k} {n}" for k, n in re.findall(r"\b(struct|union)\s+([A-Za-z_]\w*)", text)}
+        return bool(self.decls.x86_candidates(words, relpath))
+
+    def _decl_arches(self, relpath: str) -> frozenset:
+        """Who can see what ``relpath`` declares: a header by its path, a .c file by its path
+        or the arch Kconfig builds it for."""
+        if relpath.endswith(".h"):
+            return self.decls.path_arches(relpath)
+        build = self.build_arch(relpath) if self.path_class(relpath) == "neutral" else None
+        return file_arches(self.path_class(relpath), build[0] if build else None)
 
     def _in_index(self, relpath: str) -> bool:
         """Whether ``relpath`` is one of the files the index is built from whatever is linted:
@@ -346,6 +414,8 @@ class Linter:
             if progress is not None:
                 progress(n, len(unique))
         self.prepared = True
+        if self.settings.rule_enabled("HV102", self.data.rule("HV102").type, False):
+            self.decls.build(self.cache)
         return problems
 
     def _prepare_tree(self) -> List[Path]:
@@ -383,6 +453,7 @@ class Linter:
         if text is None:
             self._overlays.pop(relpath, None)
             self._indexed_digest.pop(relpath, None)
+            self.decls.set_overlay(relpath, None, frozenset())
             disk = self.root / relpath if self.root is not None else None
             if disk is not None and disk.is_file() and relpath in self._tree_paths:
                 source = read_source(disk)
@@ -416,6 +487,8 @@ class Linter:
         self._evidence.pop(relpath, None)
         self._input_evidence.pop(relpath, None)
         self._tree_paths.discard(relpath)
+        self._own_decls.pop(relpath, None)
+        self.decls.set_overlay(relpath, None, frozenset())
         self.index.remove_file(relpath)
 
     # -- scheme ---------------------------------------------------------------------------
@@ -479,6 +552,8 @@ class Linter:
             index=self.index, resolver=self.resolver, scheme=self.data.schemes[self.scheme.name],
             data=self.data, strict=self.settings.strict, arch_symbols=self.arch_symbols,
             tree_known=self.root is not None, scheme_established=self.scheme.established,
+            declarations=self.decls, own_declarations=lambda: self.file_declarations(sf),
+            config_possible=self.builds.kconfig.possible if self.builds is not None else None,
         )
 
     def _unused_suppressions(self, ctx: FileContext, unused: List[suppress.Suppression]) -> List[Finding]:
@@ -607,11 +682,13 @@ class Linter:
 
     def _lint_context(self) -> str:
         """A digest of all that a file's findings rest on besides its bytes and build files:
-        the settings, the scheme (not why: no rule sees that) and the whole symbol index."""
+        the settings, the scheme (not why: no rule sees that), the whole symbol index and the
+        declaration index's answers (HV102)."""
         scheme = self.scheme
         kconfig = self._build_answers.kconfig_state() if self._build_answers is not None else None
+        decls = self.decls.fingerprint() if self.decls.built else None
         return hashlib.blake2b(
-            repr((self.settings, scheme.name, scheme.established, self.index.fingerprint(), kconfig))
+            repr((self.settings, scheme.name, scheme.established, self.index.fingerprint(), kconfig, decls))
             .encode("utf-8", "surrogateescape"),
             digest_size=16,
         ).hexdigest()

@@ -48,10 +48,10 @@ class Rule:
         parts += ["", "## What it does", self.what.strip(), "", "## Why is this bad?", self.why.strip()]
         parts += ["", "## Example"]
         for ex in self.bad:
-            parts += [f"{ex.path}:", "```c", ex.code.strip("\n"), "```"]
+            parts += [f"{ex.path}:", "```" + _fence(ex.path), ex.code.strip("\n"), "```"]
         parts += ["", "## Use instead"]
         for ex in self.good:
-            parts += [f"{ex.path}:", "```c", ex.code.strip("\n"), "```"]
+            parts += [f"{ex.path}:", "```" + _fence(ex.path), ex.code.strip("\n"), "```"]
         if self.references:
             parts += ["", "## References"] + [f"- {r}" for r in self.references]
         return "\n".join(parts) + "\n"
@@ -118,6 +118,13 @@ class RuleData:
     # Why a scheme's alias a finding would name does not exist, at length: the gcc-style
     # ``note:`` of HV102/HV103 (rules/schemes.toml [missing_alias_notes]), by reason.
     missing_alias_notes: Dict[str, str] = field(default_factory=dict)
+    decl_roots: Tuple[str, ...] = ()
+    decl_arch_includes: Tuple[Tuple[str, str], ...] = ()
+    decl_generic: Tuple[str, ...] = ()
+    decl_qualifiers: Tuple[str, ...] = ()
+    decl_macros: Tuple[Tuple[str, int], ...] = ()
+    decl_keywords: Tuple[str, ...] = ()
+    decl_assembly: Tuple[str, ...] = ()
 
     def rule(self, key: str) -> Rule:
         """Find a rule by code (HV101) or TYPE (HV_REGISTER_MSR), case-insensitively."""
@@ -156,6 +163,11 @@ class RuleData:
             if reg.arm64_name:
                 table.setdefault(reg.arm64_name, reg)
         return table
+
+
+def _fence(path: str) -> str:
+    """The code-fence language of an example file: C, or make for a Kbuild file."""
+    return "c" if path.endswith((".c", ".h")) else "make"
 
 
 def rules_dir() -> Path:
@@ -218,6 +230,8 @@ def load(directory: Optional[str] = None) -> RuleData:
     regs = _read(base / "registers.toml")
     x86only = names["x86_only"]
     pp = paths["preprocessor"]
+    decl_paths = paths["declarations"]
+    grammar = _read(base / "declarations.toml")
     return RuleData(
         rules=rules,
         schemes=schemes,
@@ -259,4 +273,11 @@ def load(directory: Optional[str] = None) -> RuleData:
             for r in regs["register"]
         ),
         missing_alias_notes=dict(schemes_doc.get("missing_alias_notes", {})),
+        decl_roots=tuple(decl_paths["roots"]),
+        decl_arch_includes=tuple(sorted(decl_paths["arch_includes"].items())),
+        decl_generic=tuple(decl_paths["generic"]),
+        decl_qualifiers=tuple(grammar["grammar"]["qualifiers"]),
+        decl_macros=tuple(sorted((k, int(v)) for k, v in grammar["declaring_macros"].items())),
+        decl_keywords=tuple(sorted(grammar["keywords"]["words"])),
+        decl_assembly=tuple(grammar["grammar"]["assembly_macros"]),
     )

@@ -168,11 +168,14 @@ def failed_objects(log: str) -> Set[str]:
 
 
 def make(
-    source: Path, build: Path, arch: Arch, targets: Sequence[str], log: Path, jobs: int
+    source: Path, build: Path, arch: Arch, targets: Sequence[str], log: Path, jobs: int,
+    sync: bool = False,
 ) -> int:
-    """``nice make -C source O=build <targets>``, output appended to ``log``; its exit code."""
+    """``nice make -C source O=build <targets>``, output appended to ``log``; its exit code.
+    ``sync`` keeps each target's output together (``--output-sync=target``), so the compiler's
+    messages about one file are not interleaved with another's."""
     command = ["nice", "-n", "10", "make", "-C", str(source), f"O={build}", *arch.make_vars()]
-    command += [f"-j{jobs}", "-k", *targets]
+    command += [f"-j{jobs}", "-k", *(["--output-sync=target"] if sync else []), *targets]
     env = dict(os.environ, LC_ALL="C")
     with log.open("a", encoding="utf-8") as out:
         out.write("$ " + " ".join(command) + "\n")

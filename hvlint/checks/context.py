@@ -5,10 +5,12 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field
-from typing import Dict, FrozenSet, Iterator, List, Optional, Tuple
+from typing import Callable, Dict, FrozenSet, Iterator, List, Optional, Tuple
 
 from hvlint.c.cond import ArchSymbols
 from hvlint.findings import Finding
+from hvlint.c.decls import FileDecls
+from hvlint.tree.declindex import DeclIndex
 from hvlint.tree.index import SymbolIndex
 from hvlint.ruledata import Rule, RuleData, Scheme
 from hvlint.c.scanner import ScannedFile
@@ -16,7 +18,9 @@ from hvlint.c.tristate import file_arches
 from hvlint.c.values import Resolver
 from hvlint.schemes import looks_like_register_alias
 
-_DEFINED_ONLY = re.compile(r"\s*(?:defined\s*\(?\s*([A-Za-z_]\w*)\s*\)?|([A-Za-z_]\w*))\s*\Z")
+_DEFINED_ONLY = re.compile(
+    r"\s*(?:(?:defined|IS_ENABLED|IS_BUILTIN|IS_REACHABLE)\s*\(?\s*([A-Za-z_]\w*)\s*\)?|([A-Za-z_]\w*))\s*\Z"
+)
 
 
 @dataclass
@@ -38,6 +42,13 @@ class FileContext:
     # Whether the scheme rests on aliases the tree (or the series) defines, or on a setting:
     # only then does a prefix belong to the tree (HV105).
     scheme_established: bool = True
+    # HV102's declaration index (the tree's headers and the series) and what this file
+    # declares itself (asked for only when a name could be x86-only).
+    declarations: Optional[DeclIndex] = None
+    own_declarations: Optional[Callable[[], FileDecls]] = None
+    # Whether the tree's Kconfig can set a symbol (no CONFIG_) when building an arch (None: no
+    # Kconfig, or undecided).
+    config_possible: Optional[Callable[[str, str], Optional[bool]]] = None
     notes: List[str] = field(default_factory=list)  # what could not be decided, for -v and JSON
     _guard_arches: Dict[int, FrozenSet[str]] = field(default_factory=dict, repr=False)
 
@@ -142,13 +153,32 @@ class FileContext:
             state_id = gid
             while state_id >= 0 and arches - {"x86"}:
                 state = self.file.states[state_id]
+                if state.directive == "else" and self._else_of_ifndef_x86(state):
+                    arches &= {"x86"}
                 m = _DEFINED_ONLY.match(state.condition) if state.directive in ("ifdef", "if", "elif") else None
                 name = m and (m.group(1) or m.group(2)) if m else None
-                if name and (state.directive == "ifdef" or m.group(1)) and self.index.is_x86_only(name):
+                if name and (state.directive == "ifdef" or m.group(1) or name.startswith("CONFIG_")) and self._x86_only_symbol(name):
                     arches &= {"x86"}
                 state_id = state.parent
             cache[gid] = arches
         return cache[gid]
+
+    def _else_of_ifndef_x86(self, state) -> bool:
+        """Whether ``state`` is the ``#else`` of ``#ifndef NAME`` with NAME defined only for x86."""
+        for prior in reversed(self.file.states[: state.id]):
+            if prior.parent == state.parent:
+                return prior.directive == "ifndef" and self._x86_only_symbol(prior.condition.strip())
+        return False
+
+    def _x86_only_symbol(self, name: str) -> bool:
+        """Whether ``#ifdef name`` holds only on x86: a macro only x86 defines, or a Kconfig
+        symbol the tree's Kconfig can set for x86 only (``HYPERV_TIMER``: ``HYPERV && X86``)."""
+        if self.index.is_x86_only(name):
+            return True
+        if name.startswith("CONFIG_") and self.config_possible is not None:
+            symbol = name[len("CONFIG_"):]
+            return self.config_possible(symbol, "arm64") is False and self.config_possible(symbol, "x86") is not False
+        return self.declarations is not None and self.declarations.x86_only(name) is not None
 
     def finding(
         self,

@@ -382,11 +382,12 @@ class SeriesGate:
             pre = self._tree_image(fd.old_path)
         return postimage.build(pre, fd.hunks)
 
-    def _flush(self) -> None:
-        """Hand the linter every post-image it has not seen (before it lints anything)."""
-        for path in self.dirty:
+    def _flush(self, keep: Optional[str] = None) -> None:
+        """Hand the linter every post-image it has not seen (before it lints anything) but
+        ``keep``'s."""
+        for path in [p for p in self.dirty if p != keep]:
             self.linter.set_overlay(path, self.state[path].text())
-        self.dirty.clear()
+            del self.dirty[path]
 
     @staticmethod
     def _gone(fd) -> Optional[str]:
@@ -445,7 +446,13 @@ class SeriesGate:
         found: List[Finding] = []
         for path, post in self._update(patch):
             if not any(self.reportable.search(a.text) for a in post.added.values()):
-                continue
+                # HV102 judges any name of arch-neutral code: lint it when an added line names
+                # something only x86 declares (the tree, or the series so far).
+                if self.linter.path_class(path) != "neutral":
+                    continue
+                self._flush(keep=path)
+                if not self.linter.may_name_x86(path, "\n".join(a.text for a in post.added.values())):
+                    continue
             self.dirty.pop(path, None)  # lint_text() below sets this one's overlay
             self._flush()
             result = self.linter.lint_text(path, post.image.text())
