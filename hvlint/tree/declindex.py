@@ -24,7 +24,7 @@ import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
+from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
 
 from hvlint.c.decls import FileDecls, Grammar, declarations
 from hvlint.c.lexer import blank
@@ -119,8 +119,10 @@ class DeclIndex:
     guard_arches: GuardArches  # (relpath, text) -> line -> arches of its #if stack
     _records: Dict[str, Record] = field(default_factory=dict)
     _file_arches: Dict[str, FrozenSet[str]] = field(default_factory=dict)
-    _x86_only: Dict[str, Tuple[str, str]] = field(default_factory=dict)  # name -> (where, kind)
-    _x86_paths: Dict[str, Tuple[str, ...]] = field(default_factory=dict)
+    # name -> (where, kind, the headers that declare it): the names only x86 declares. From
+    # the tree cache it is the stored table as decoded (lists), read one name at a time, so a
+    # warm run builds nothing from its thousands of entries.
+    _x86_only: Dict[str, Sequence] = field(default_factory=dict)
     # Overlays: path -> (its record, made on first need; who sees it), and the records made.
     _overlays: Dict[str, Tuple[Callable[[], Record], FrozenSet[str]]] = field(default_factory=dict)
     _overlay_memo: Dict[str, Tuple[Record, FrozenSet[str], Set[str]]] = field(default_factory=dict)
@@ -187,7 +189,7 @@ class DeclIndex:
             side.save()
             data = {}
             if digest is not None:
-                data["summary"] = [digest, {n: [w, k, list(self._x86_paths[n])] for n, (w, k) in self._x86_only.items()}]
+                data["summary"] = [digest, {n: [w, k, list(p)] for n, (w, k, p) in self._x86_only.items()}]
             store.store(SECTION, data)
         self._records_complete = True
 
@@ -308,17 +310,12 @@ class DeclIndex:
                     x86.setdefault(name, (f"{rel}:{line}", kind))
                     paths.setdefault(name, []).append(rel)
         self._arm64_names = arm
-        self._x86_only = {n: v for n, v in x86.items() if n not in arm}
-        self._x86_paths = {n: tuple(dict.fromkeys(paths[n])) for n in self._x86_only}
+        self._x86_only = {n: (*v, tuple(dict.fromkeys(paths[n]))) for n, v in x86.items() if n not in arm}
 
     def _load_summary(self, table: object) -> bool:
         if not isinstance(table, dict):
             return False
-        try:
-            self._x86_only = {n: (w, k) for n, (w, k, _p) in table.items()}
-            self._x86_paths = {n: tuple(p) for n, (_w, _k, p) in table.items()}
-        except (TypeError, ValueError):
-            return False
+        self._x86_only = table  # the section's digest vouches for its shape
         return True
 
     def _arm64_declared(self, name: str) -> bool:
@@ -341,7 +338,7 @@ class DeclIndex:
         """A digest of every answer the index gives besides overlays: which names only x86
         declares, and where, and which asm/ headers each arch has (for caches of findings)."""
         if self._fingerprint is None:
-            body = repr((self.active, sorted(self._x86_only.items()), sorted(
+            body = repr((self.active, sorted((n, (e[0], e[1])) for n, e in self._x86_only.items()), sorted(
                 (arch, sorted(headers.items())) for arch, headers in self._provides.items())))
             self._fingerprint = hashlib.blake2b(body.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
         return self._fingerprint
@@ -374,7 +371,8 @@ class DeclIndex:
         ``asking``: the file that asks, whose own declarations it judges itself."""
         if not self.active:
             return None
-        base = self._x86_only.get(name)
+        entry = self._x86_only.get(name)
+        base = (entry[0], entry[1]) if entry is not None else None
         if not self._overlays or (len(self._overlays) == 1 and asking in self._overlays):
             return base
         x86_where: Optional[Tuple[str, str]] = None
@@ -391,7 +389,7 @@ class DeclIndex:
                 if arches and x86_where is None:
                     x86_where = (f"{rel}:{line}", kind)
         if base is not None:
-            if all(p in self._overlays for p in self._x86_paths.get(name, ())):
+            if all(p in self._overlays for p in entry[2]):  # type: ignore[index]
                 return x86_where  # every x86 declaration of the tree is replaced by the series
             return base
         if x86_where is not None and not self._arm64_declared(name):
