@@ -91,6 +91,23 @@ def stat_signature(st: os.stat_result) -> Optional[Signature]:
     return f"{st.st_size}.{st.st_mtime_ns}.{st.st_ctime_ns}.{st.st_ino}"
 
 
+def stat_all(files: Iterable[Tuple[str, str]]) -> Iterator[Tuple[str, str, Optional[Signature]]]:
+    """(path, relpath, signature) of each (path, relpath): ``signature`` for a whole walk,
+    in one loop with one clock reading (thousands of files, no call per file)."""
+    stat = os.stat
+    settled = time.time_ns() - _SETTLE_NS
+    for path, rel in files:
+        try:
+            st = stat(path)
+        except OSError:
+            yield path, rel, None
+            continue
+        if st.st_mtime_ns > settled:
+            yield path, rel, None
+        else:
+            yield path, rel, f"{st.st_size}.{st.st_mtime_ns}.{st.st_ctime_ns}.{st.st_ino}"
+
+
 def signature(path: str) -> Optional[Signature]:
     """The stat signature of a file, or None when it is missing or too fresh to trust."""
     try:
@@ -163,18 +180,11 @@ class FileTable:
     def lookup(self, files: Iterable[Tuple[str, str]]) -> Iterator[Tuple[str, str, Optional[Signature], object]]:
         """(path, relpath, signature, value or None) for each (path, relpath) of ``files``,
         stat-ing each file once (the whole-tree walk: one loop, no call per file)."""
-        stored, puts, stat = self._stored, self.puts, os.stat
-        settled = time.time_ns() - _SETTLE_NS
-        for path, rel in files:
-            try:
-                st = stat(path)
-            except OSError:
+        stored, puts = self._stored, self.puts
+        for path, rel, sig in stat_all(files):
+            if sig is None:
                 yield path, rel, None, None
                 continue
-            if st.st_mtime_ns > settled:
-                yield path, rel, None, None
-                continue
-            sig = f"{st.st_size}.{st.st_mtime_ns}.{st.st_ctime_ns}.{st.st_ino}"
             entry = puts.get(rel) or stored.get(rel)
             if entry.__class__ is list and len(entry) == 2 and entry[0] == sig:
                 yield path, rel, sig, entry[1]

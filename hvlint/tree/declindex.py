@@ -154,7 +154,7 @@ class DeclIndex:
             if top.is_dir():
                 listed += list_files(top, sub, (".h",), lambda rel: False)
         kbuilds = self._kbuilds()
-        sigs = {rel: cachemod.signature(path) for path, rel in listed} if store is not None else {}
+        sigs = {rel: sig for _path, rel, sig in cachemod.stat_all(listed)} if store is not None else {}
         section = store.section(SECTION) if store is not None else {}
         digest = _digest(sorted(sigs.items()), kbuilds) if store is not None and all(sigs.values()) else None
         self._providers(listed, kbuilds)

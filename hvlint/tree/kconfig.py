@@ -19,7 +19,7 @@ from typing import Dict, List, Optional, Tuple
 
 from hvlint.c.tristate import ARCHES, Tri, tri_and, tri_or
 from hvlint.tree import kconfig_parse
-from hvlint.tree.cache import Signature, TreeCache, signature
+from hvlint.tree.cache import Signature, TreeCache, signature, stat_all
 from hvlint.tree.kbuild import Alternative, Kbuild
 from hvlint.tree.kconfig_expr import FREE, OFF, ON, UNKNOWN, Pair, evaluate, evaluate_all, p_and, p_or
 
@@ -171,9 +171,9 @@ class Kconfig:
     def still_holds(self, fingerprint: dict) -> bool:
         """Whether no Kconfig file of ``fingerprint`` changed and none appeared where it looks."""
         base = str(self.root) + os.sep
-        for rel, sig in fingerprint["files"]:
-            if signature(base + rel) != sig:
-                return False
+        stored = dict(fingerprint["files"])
+        if any(sig != stored[rel] for _path, rel, sig in stat_all((base + rel, rel) for rel in stored)):
+            return False
         if any(os.path.lexists(base + rel) for rel in fingerprint["missing"]):
             return False
         return all(self._glob(pattern) == found for pattern, found in fingerprint["globs"].items())
