@@ -1,0 +1,124 @@
+"""The boundaries of the rules, each shown by the smallest kernel-shaped tree that crosses it.
+
+Every tree here marks its findings inline (``/* expect: TYPE */``); unmarked lines must stay
+silent. These are the inputs mutation testing found unreached (docs/testing.md): an arch
+count off by one, a definition count dropped, a note printed for a value that one arch
+does resolve.
+"""
+
+from __future__ import annotations
+
+from conftest import actual_findings, expected_findings, lint_tree
+
+X86_TLFS = (
+    "/* SPDX-License-Identifier: GPL-2.0 */\n"
+    "#ifndef _ASM_X86_HYPERV_TLFS_H\n#define _ASM_X86_HYPERV_TLFS_H\n\n"
+    "#define HV_X64_MSR_GUEST_OS_ID\t\t0x40000000\n"
+    "#define HV_X64_MSR_SCONTROL\t\t0x40000080\n"
+    "#define HV_X64_MSR_SIMP\t\t\t0x40000083\n"
+    "#define HV_X64_MSR_STIMER0_CONFIG\t0x400000B0\n\n"
+    "#define HV_SYN_REG_GUEST_OS_ID\t\t(HV_X64_MSR_GUEST_OS_ID)\n"
+    "#define HV_SYN_REG_SCONTROL\t\t(HV_X64_MSR_SCONTROL)\n"
+    "#define HV_SYN_REG_SIMP\t\t\t(HV_X64_MSR_SIMP)\n"
+    "#define HV_SYN_REG_STIMER0_CONFIG\t(HV_X64_MSR_STIMER0_CONFIG)\n\n"
+    "#endif\n"
+)
+ARM64_TLFS = (
+    "/* SPDX-License-Identifier: GPL-2.0 */\n"
+    "#ifndef _ASM_ARM64_HYPERV_TLFS_H\n#define _ASM_ARM64_HYPERV_TLFS_H\n\n"
+    "#define HV_REGISTER_GUEST_OS_ID\t\t0x00090002\n"
+    "#define HV_REGISTER_SCONTROL\t\t0x000A0010\n"
+    "#define HV_REGISTER_STIMER0_CONFIG\t0x000B0000\n\n"
+    "#define HV_SYN_REG_GUEST_OS_ID\t\t(HV_REGISTER_GUEST_OS_ID)\n"
+    "#define HV_SYN_REG_SCONTROL\t\t(HV_REGISTER_SCONTROL)\n"
+    "/* the timers are numbered: one macro for all of them */\n"
+    "#define HV_SYN_REG_STIMER0_CONFIG(n)\t(HV_REGISTER_STIMER0_CONFIG + 2 * (n))\n\n"
+    "#endif\n"
+)
+SYN_REG = {
+    ".hvlint.toml": 'scheme = "syn-reg"\n',
+    "arch/x86/include/asm/hyperv-tlfs.h": X86_TLFS,
+    "arch/arm64/include/asm/hyperv-tlfs.h": ARM64_TLFS,
+}
+
+
+def assert_marked(root) -> list:
+    """Lint ``root``: exactly the marked findings, no problem; returns the notes."""
+    expected = expected_findings(root)
+    _linter, result = lint_tree(root)
+    assert not result.problems
+    actual = actual_findings(result.findings)
+    assert actual == expected, "\n".join(f"{f.path}:{f.line}: {f.type}: {f.message}" for f in result.findings)
+    return result.notes
+
+
+def test_hv103_a_call_inside_an_arch_ifdef_is_arch_code(tree) -> None:
+    root = tree({**SYN_REG, "drivers/hv/hv.c": (
+        "// SPDX-License-Identifier: GPL-2.0-only\n"
+        "#include <asm/mshyperv.h>\n\n"
+        "void hv_synic_enable_regs(unsigned int cpu)\n{\n"
+        "\tu64 sctrl;\n\n"
+        "#ifdef CONFIG_X86\n"
+        "\tsctrl = hv_get_register(HV_X64_MSR_SCONTROL);\n"
+        "#endif\n"
+        "#if defined(CONFIG_ARM64)\n"
+        "\tsctrl = hv_get_register(HV_REGISTER_SCONTROL);\n"
+        "#endif\n"
+        "\tsctrl = hv_get_register(HV_REGISTER_SCONTROL);\t/* expect: GENERIC_REG_PREFIX */\n"
+        "\thv_set_register(HV_SYN_REG_SCONTROL, sctrl | 1);\n"
+        "}\n"
+    )})
+    assert_marked(root)
+
+
+def test_hv103_an_unknown_ternary_condition_leaves_the_call_shared(tree) -> None:
+    # Whether HV_FOO is defined is not known, so the block may be built on either arch.
+    root = tree({**SYN_REG, "drivers/hv/hv_common.c": (
+        "// SPDX-License-Identifier: GPL-2.0-only\n"
+        "#include <asm/mshyperv.h>\n\n"
+        "void hv_setup_guest_os_id(u64 id)\n{\n"
+        "#if defined(HV_FOO) ? defined(CONFIG_X86) : defined(CONFIG_ARM64)\n"
+        "\thv_set_register(HV_REGISTER_GUEST_OS_ID, id);\t/* expect: GENERIC_REG_PREFIX */\n"
+        "#endif\n"
+        "#if defined(CONFIG_X86) ? 1 : 0\n"
+        "\thv_set_register(HV_X64_MSR_GUEST_OS_ID, id);\n"
+        "#endif\n"
+        "}\n"
+    )})
+    assert_marked(root)
+
+
+def test_hv104_an_alias_that_is_also_a_function_like_macro_is_not_one_arch(tree) -> None:
+    # arm64 spells the timer registers as a macro with an argument: the x86-only object-like
+    # alias is not "missing on arm64"; HV_SYN_REG_SIMP is (arm64 has no SIMP alias here).
+    root = tree({**SYN_REG, "drivers/clocksource/hyperv_timer.c": (
+        "// SPDX-License-Identifier: GPL-2.0\n"
+        "#include <asm/mshyperv.h>\n\n"
+        "static void hv_ce_setmode(void)\n{\n"
+        "\thv_set_register(HV_SYN_REG_STIMER0_CONFIG, 0);\n"
+        "\thv_set_register(HV_SYN_REG_SIMP, 0);\t/* expect: SYN_REG_ALIAS */\n"
+        "\thv_set_register(HV_SYN_REG_SCONTROL, 1);\n"
+        "}\n"
+    )})
+    assert_marked(root)
+
+
+def test_hv101_notes_a_value_only_when_no_arch_resolves_it(tree) -> None:
+    root = tree({**SYN_REG, "include/asm-generic/hyperv-tlfs.h": (
+        "/* SPDX-License-Identifier: GPL-2.0 */\n"
+        "#ifndef _ASM_GENERIC_HYPERV_TLFS_H\n#define _ASM_GENERIC_HYPERV_TLFS_H\n\n"
+        "#ifdef CONFIG_ARM64\n#define HV_VP_BASE\t0x00090000\n#endif\n\n"
+        "/* resolved on arm64, unknown elsewhere: nothing to note */\n"
+        "#define HV_REGISTER_VP_RUNTIME\t(HV_VP_BASE + 0x4)\n"
+        "/* resolved nowhere */\n"
+        "#define HV_REGISTER_VP_ASSIST\t(HV_NOWHERE_BASE + 0x5)\n"
+        "/* an MSR everywhere */\n"
+        "#define HV_REGISTER_VP_INDEX\t(0x40000000 + 2)\t/* expect: HV_REGISTER_MSR */\n\n"
+        "#endif\n"
+    )})
+    notes = assert_marked(root)
+    mine = [n for n in notes if "hyperv-tlfs.h" in n and "value not resolved" in n]
+    assert len(mine) == 1, notes
+    assert mine[0].startswith("include/asm-generic/hyperv-tlfs.h:12: HV_REGISTER_VP_ASSIST: value not resolved (x86: ")
+    assert "arm64: HV_NOWHERE_BASE is not defined for arm64" in mine[0]
+    assert mine[0].endswith("; HV101 cannot tell")
