@@ -6,7 +6,11 @@ tree builds a file for (``Linter.build_arch``), as HV102-HV104 do.
 
 from __future__ import annotations
 
-from test_kconfig import append, classes
+import pytest
+from test_kconfig import BASE, append, classes
+
+from hvlint.config import Settings
+from hvlint.engine import Linter
 
 
 def test_a_default_y_member_of_a_two_member_choice_can_be_off(tree) -> None:
@@ -43,3 +47,170 @@ def test_a_choice_of_one_keeps_its_default_member_on(tree) -> None:
     files["drivers/hv/Makefile"] += "obj-$(CONFIG_HYPERV_LARGE_PAGES) += hv_large.o\n"
     arch, _linter = classes(tree, files)
     assert arch("drivers/hv/hv_large.c") == "x86"
+
+
+# -- comparisons with y, m and n --------------------------------------------------------------
+
+# (depends on EXPR, can it be on for x86, for arm64): X86 is y on x86 and n elsewhere, and a
+# symbol that may be on can be y or m, so "= y" is open where it can be on.
+COMPARISONS = [
+    ("X86 = n", False, True),
+    ("n = X86", False, True),
+    ("X86 != n", True, False),
+    ("n != X86", True, False),
+    ("X86 = y", None, False),
+    ("X86 = m", None, False),
+    ("y = X86", None, False),
+    ("X86 != y", None, True),
+    ("X86 != m", None, True),
+    ('X86 = "y"', None, None),
+    ("X86 < 3", None, None),
+    ("y < X86", None, None),
+    ("ARM64 = n && X86", True, False),
+    ("!(X86 = n)", True, False),
+]
+
+
+@pytest.mark.parametrize("expr, x86, arm64", COMPARISONS, ids=[c[0] for c in COMPARISONS])
+def test_comparisons_with_tristate_constants(tree, expr, x86, arm64) -> None:
+    files = append("drivers/hv/Kconfig", f'\nconfig HV_CMP\n\tbool "compare"\n\tdepends on {expr}\n')
+    _arch, linter = classes(tree, files)
+    kconfig = linter.builds.kconfig
+    assert (kconfig.possible("HV_CMP", "x86"), kconfig.possible("HV_CMP", "arm64")) == (x86, arm64)
+
+
+def test_off_halves_of_comparisons(tree) -> None:
+    # A prompt without a default may always be said n, so the off half of each depends
+    # shows in what a `depends on !HV_CMP_*` symbol can be.
+    files = append("drivers/hv/Kconfig", (
+        "\nconfig HV_X86_IS_Y\n\tdef_bool X86 = y\n"
+        "\nconfig HV_X86_NOT_Y\n\tdef_bool X86 != y\n"
+    ))
+    _arch, linter = classes(tree, files)
+    kconfig = linter.builds.kconfig
+    assert kconfig.state("HV_X86_IS_Y", "arm64") == (False, True)
+    assert kconfig.state("HV_X86_NOT_Y", "arm64") == (True, False)
+    assert kconfig.state("HV_X86_IS_Y", "x86") == (None, None)
+
+
+# -- how the Kconfig files are found ----------------------------------------------------------
+
+
+def test_rsource_globs_and_sources_that_cannot_be_followed(tree) -> None:
+    files = dict(BASE)
+    # rsource from the top and from arch/x86, globs with * and ?, osource of a file that is
+    # not there, a path leaving the tree, an unknown macro.
+    files["Kconfig"] = BASE["Kconfig"].replace('source "mm/Kconfig"', 'rsource "mm/Kconfig"')
+    files["arch/x86/Kconfig"] = BASE["arch/x86/Kconfig"] + '\n  rsource "Kconfig.hv"\n'
+    files["arch/x86/Kconfig.hv"] = "config HV_X86_RSOURCED\n\tdef_bool y\n"
+    files["drivers/Kconfig"] = BASE["drivers/Kconfig"].replace("endmenu\n", (
+        'source "drivers/hv/ball*/Kconfig"\nsource "drivers/hv/vtl?/Kconfig"\n'
+        'osource "drivers/hv/Kconfig.vendor"\nsource "../vendor/Kconfig"\n'
+        'source "$(KCONFIG_EXT_PREFIX)Kconfig"\n\nendmenu\n'
+    ))
+    files["drivers/hv/balloon/Kconfig"] = "config HV_BALLOON_GLOBBED\n\tdef_bool HYPERV\n"
+    files["drivers/hv/vtl2/Kconfig"] = "config HV_VTL_GLOBBED\n\tdef_bool HYPERV\n"
+    _arch, linter = classes(tree, files)
+    kconfig = linter.builds.kconfig
+    assert kconfig.state("HV_X86_RSOURCED", "x86") == (True, False)
+    assert kconfig.state("HV_X86_RSOURCED", "arm64") == (None, None)  # undecided sources
+    assert kconfig.possible("TRANSPARENT_HUGEPAGE", "x86") is True
+    assert kconfig.possible("HV_BALLOON_GLOBBED", "arm64") is True
+    assert kconfig.possible("HV_VTL_GLOBBED", "arm64") is True
+    assert kconfig.undecided("arm64") == [
+        'drivers/Kconfig:10: osource "drivers/hv/Kconfig.vendor" (absent)',
+        'drivers/Kconfig:11: source "../vendor/Kconfig"',
+        'drivers/Kconfig:12: source "$(KCONFIG_EXT_PREFIX)Kconfig"',
+    ]
+
+
+def test_nothing_undecided_in_a_plain_tree(tree) -> None:
+    _arch, linter = classes(tree, BASE)
+    assert linter.builds.kconfig.undecided("x86") == []
+    assert linter.builds.kconfig.undecided("arm64") == []
+
+
+def test_uml_reads_the_header_arch_kconfig(tree) -> None:
+    files = dict(BASE)
+    files["arch/um/Kconfig"] = 'config UML\n\tdef_bool y\n\nsource "arch/$(HEADER_ARCH)/um/Kconfig"\n'
+    files["arch/x86/um/Kconfig"] = "config UML_X86_HV\n\tdef_bool y\n\tdepends on UML\n"
+    _arch, linter = classes(tree, files)
+    kconfig = linter.builds.kconfig
+    assert kconfig.possible("UML_X86_HV", "other") is True
+    assert kconfig.possible("UML_X86_HV", "x86") is False
+    assert kconfig.undecided("other") == []
+
+
+def test_a_file_sourced_twice_is_read_once_and_the_rest_still_followed(tree) -> None:
+    files = dict(BASE)
+    files["mm/Kconfig"] = BASE["mm/Kconfig"] + '\nsource "drivers/hv/Kconfig.common"\n'
+    files["drivers/Kconfig"] = BASE["drivers/Kconfig"].replace(
+        "endmenu\n", 'source "drivers/hv/Kconfig.common"\n\nendmenu\n')
+    files["drivers/hv/Kconfig.common"] = "config HV_COMMON\n\tdef_bool HYPERV\n"
+    _arch, linter = classes(tree, files)
+    kconfig = linter.builds.kconfig
+    assert kconfig.possible("HV_COMMON", "arm64") is True
+    assert kconfig.possible("EXPERT", "x86") is True  # init/Kconfig, queued before both
+    assert kconfig.possible("HAVE_STATIC_CALL", "x86") is True
+
+
+def test_a_kconfig_that_sources_itself_ends(tree) -> None:
+    files = append("drivers/hv/Kconfig", '\nsource "drivers/hv/Kconfig"\n')
+    arch, _linter = classes(tree, files)
+    assert arch("drivers/clocksource/hyperv_timer.c") == "x86"
+
+
+def test_a_blank_first_line_keeps_the_lines_of_sources(tree) -> None:
+    # drivers/hv/Kconfig.arch is sourced inside `if ARM64` of a file that starts with a
+    # blank line, and itself starts with a blank line before its one source: the
+    # condition applies to the entries of drivers/hv/Kconfig.arm.
+    files = dict(BASE)
+    files["drivers/Kconfig"] = "\n" + BASE["drivers/Kconfig"].replace(
+        "endmenu\n", 'if ARM64\n  source "drivers/hv/Kconfig.arch"\nendif\n\nendmenu\n')
+    files["drivers/hv/Kconfig.arch"] = '\nsource "drivers/hv/Kconfig.arm"\n'
+    files["drivers/hv/Kconfig.arm"] = "config HV_ARM_GLUE\n\tdef_bool HYPERV\n"
+    files["drivers/hv/Makefile"] += "obj-$(CONFIG_HV_ARM_GLUE) += hv_arm_glue.o\n"
+    arch, linter = classes(tree, files)
+    assert arch("drivers/hv/hv_arm_glue.c") == "arm64"
+    assert linter.builds.kconfig.possible("HV_ARM_GLUE", "x86") is False
+
+
+def test_a_tree_without_a_top_kconfig_is_walked_but_not_its_tools(tree) -> None:
+    # A partial tree: no top-level Kconfig, so every Kconfig* file is read, except under
+    # tools/, scripts/, Documentation/ and .git/, whose redefinitions would make the timer
+    # driver buildable for arm64.
+    files = {k: v for k, v in BASE.items() if k != "Kconfig"}
+    for skipped in ("tools/hv", "scripts/kconfig", "Documentation/hv", ".git/hooks"):
+        files[f"{skipped}/Kconfig"] = "config HYPERV_TIMER\n\tdef_bool y\n"
+    files["drivers/hv/Kconfig.extra"] = "config HV_EXTRA\n\tdef_bool HYPERV\n"
+    files["drivers/hv/Makefile"] += "obj-$(CONFIG_HV_EXTRA) += hv_extra.o\n"
+    files["arch/x86/Kconfig"] += "\nconfig HV_X86_WALKED\n\tdef_bool y\n"
+    arch, linter = classes(tree, files)
+    kconfig = linter.builds.kconfig
+    assert arch("drivers/clocksource/hyperv_timer.c") == "x86"
+    assert kconfig.possible("HV_EXTRA", "arm64") is True
+    assert kconfig.state("HV_X86_WALKED", "x86") == (True, False)
+    assert kconfig.possible("HV_X86_WALKED", "arm64") is False
+
+
+def test_a_kconfig_that_is_not_utf8_is_still_read(tree) -> None:
+    root = tree(BASE)
+    path = root / "drivers/hv/Kconfig"
+    path.write_bytes(BASE["drivers/hv/Kconfig"].replace("help does not say", "help d\xe9sn't say").encode("latin-1"))
+    linter = Linter(Settings(), root)
+    assert (linter.build_arch("drivers/clocksource/hyperv_timer.c") or (None,))[0] == "x86"
+    assert linter.builds.kconfig.possible("HYPERV", "arm64") is True
+
+
+def test_a_series_kconfig_replaces_or_deletes_the_disk_file(tree) -> None:
+    arch, linter = classes(tree, BASE)
+    builds = linter.builds
+    assert arch("drivers/clocksource/hyperv_timer.c") == "x86"
+    builds.set_overlay("drivers/hv/Kconfig", BASE["drivers/hv/Kconfig"].replace(
+        "\tdef_bool HYPERV && X86\n", "\tdef_bool HYPERV\n"))
+    assert builds.arch_of("drivers/clocksource/hyperv_timer.c") is None
+    assert builds.kconfig.possible("HYPERV_TIMER", "arm64") is True
+    builds.set_overlay("drivers/hv/Kconfig", None)
+    assert builds.kconfig.possible("HYPERV_TIMER", "x86") is False
+    assert builds.arch_of("drivers/clocksource/hyperv_timer.c") is None
+    assert "no configuration of x86 or arm64 builds it" in builds.note("drivers/clocksource/hyperv_timer.c")
