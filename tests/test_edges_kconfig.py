@@ -11,6 +11,7 @@ from test_kconfig import BASE, append, classes
 
 from hvlint.config import Settings
 from hvlint.engine import Linter
+from hvlint.tree import kconfig_parse
 
 
 def test_a_default_y_member_of_a_two_member_choice_can_be_off(tree) -> None:
@@ -214,3 +215,70 @@ def test_a_series_kconfig_replaces_or_deletes_the_disk_file(tree) -> None:
     assert builds.kconfig.possible("HYPERV_TIMER", "x86") is False
     assert builds.arch_of("drivers/clocksource/hyperv_timer.c") is None
     assert "no configuration of x86 or arm64 builds it" in builds.note("drivers/clocksource/hyperv_timer.c")
+
+
+# -- reading one Kconfig file -----------------------------------------------------------------
+
+
+def entries(text: str) -> dict:
+    """name -> entry of each config in ``text`` (the last definition wins)."""
+    return {e[0]: e for e in kconfig_parse.parse(text).entries}
+
+
+def test_choice_members_through_nested_if_blocks() -> None:
+    found = entries(
+        'menu "Hyper-V"\n\n'
+        'choice\n\tprompt "Hyper-V page size"\n\tdepends on HYPERV\n\n'
+        'config HV_4K\n\tbool "4K"\n\n'
+        'if ARM64\nconfig HV_64K\n\tbool "64K"\nendif\n\n'
+        'config HV_16K\n\tbool "16K"\n\n'
+        "endchoice\n\n"
+        'config HV_AFTER\n\tbool "after the choice"\n\n'
+        "endmenu\n\n"
+        'config HV_OUTSIDE\n\tbool "outside the menu"\n'
+    )
+    assert [found[n][7] for n in ("HV_4K", "HV_64K", "HV_16K", "HV_AFTER", "HV_OUTSIDE")] == [3, 3, 3, 0, 0]
+    assert found["HV_64K"][4] == ["HYPERV", "ARM64"]
+    assert found["HV_16K"][4] == ["HYPERV"]
+    assert found["HV_AFTER"][4] == []
+
+
+def test_a_menu_visible_if_hides_the_prompts() -> None:
+    found = entries(
+        'menu "Hyper-V expert options"\n\tvisible if EXPERT\n\n'
+        'config HV_TUNE\n\tbool "tune"\n\n'
+        'config HV_QUIET\n\tbool "quiet" if !DEBUG\n\n'
+        "config HV_NO_PROMPT\n\tbool\n\n"
+        "endmenu\n"
+    )
+    assert found["HV_TUNE"][3] == ["(y) && (EXPERT)"]
+    assert found["HV_QUIET"][3] == ["(!DEBUG) && (EXPERT)"]
+    assert found["HV_NO_PROMPT"][3] == []
+    assert found["HV_TUNE"][4] == []
+
+
+def test_help_text_ends_where_its_indent_does() -> None:
+    found = entries(
+        'config HV_OLD\n\ttristate "old help keyword"\n\t---help---\n'
+        "\t  select HV_NOT_SELECTED\n\n\t  depends on NOT_A_DEPENDENCY\n"
+        "\tdepends on HYPERV\n\n"
+        'config HV_TABS\n\tbool "help indented past the tab"\n\thelp\n'
+        "         depends on ARM64 (nine spaces: still help text)\n"
+        "\tdefault y\n"
+    )
+    assert found["HV_OLD"][4] == ["HYPERV"] and found["HV_OLD"][6] == []
+    assert found["HV_TABS"][4] == [] and found["HV_TABS"][5] == [["y", "y"]]
+
+
+def test_a_comment_after_a_prompt_keeps_the_prompt() -> None:
+    found = entries('config HV_BALLOON\n\ttristate "Hyper-V Balloon driver" # the guest\'s memory\n\tdepends on HYPERV\n')
+    assert found["HV_BALLOON"][3] == ["y"]
+    assert found["HV_BALLOON"][2] == "tristate"
+
+
+def test_a_definition_without_a_type_only_adds(tree) -> None:
+    # arch/x86/Kconfig may add a default to a symbol defined elsewhere, without a type.
+    assert entries("config HYPERV_TIMER\n\tdefault y\n")["HYPERV_TIMER"][2] == ""
+    files = append("arch/x86/Kconfig", "\nconfig HYPERV_SOMETIMES\n\tdefault y if HYPERVISOR_GUEST\n")
+    _arch, linter = classes(tree, files)
+    assert linter.builds.kconfig.state("HYPERV_SOMETIMES", "x86") == (True, True)
