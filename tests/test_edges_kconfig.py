@@ -14,15 +14,11 @@ from hvlint.engine import Linter
 from hvlint.tree import kconfig_parse
 
 
-def test_a_default_y_member_of_a_two_member_choice_can_be_off(tree) -> None:
-    # On arm64 the choice picks one of two granules; HV_GRANULE_DEFAULT has no prompt and
-    # `default y`, yet choosing HV_GRANULE_64K turns it off, so a driver that needs it off
-    # is built for arm64 too.
+def granule_choice(tree, members: str):
+    """The tree with an arm64 choice of ``members`` and a driver that needs
+    HV_GRANULE_DEFAULT off: (arch of the driver's file, the linter)."""
     files = append("arch/arm64/Kconfig", (
-        '\nchoice\n\tprompt "Hyper-V guest page granule"\n\n'
-        'config HV_GRANULE_64K\n\tbool "64K granule"\n\n'
-        "config HV_GRANULE_DEFAULT\n\tbool\n\tdefault y\n\n"
-        "endchoice\n"
+        f'\nchoice\n\tprompt "Hyper-V guest page granule"\n\n{members}endchoice\n'
     ))
     files["drivers/hv/Kconfig"] += (
         '\nconfig HYPERV_LARGE_PAGES\n\ttristate "Large page support"\n'
@@ -30,24 +26,25 @@ def test_a_default_y_member_of_a_two_member_choice_can_be_off(tree) -> None:
     )
     files["drivers/hv/Makefile"] += "obj-$(CONFIG_HYPERV_LARGE_PAGES) += hv_large.o\n"
     arch, linter = classes(tree, files)
-    assert arch("drivers/hv/hv_large.c") is None
+    return arch("drivers/hv/hv_large.c"), linter
+
+
+DEFAULT_MEMBER = "config HV_GRANULE_DEFAULT\n\tbool\n\tdefault y\n\n"
+
+
+def test_a_default_y_member_of_a_two_member_choice_can_be_off(tree) -> None:
+    # On arm64 the choice picks one of two granules; HV_GRANULE_DEFAULT has no prompt and
+    # `default y`, yet choosing HV_GRANULE_64K turns it off, so a driver that needs it off
+    # is built for arm64 too.
+    arch, linter = granule_choice(tree, 'config HV_GRANULE_64K\n\tbool "64K granule"\n\n' + DEFAULT_MEMBER)
+    assert arch is None
     assert linter.builds.note("drivers/hv/hv_large.c") is None
 
 
 def test_a_choice_of_one_keeps_its_default_member_on(tree) -> None:
     # A one-member choice cannot pick another member: `default y` holds it on.
-    files = append("arch/arm64/Kconfig", (
-        '\nchoice\n\tprompt "Hyper-V guest page granule"\n\n'
-        "config HV_GRANULE_DEFAULT\n\tbool\n\tdefault y\n\n"
-        "endchoice\n"
-    ))
-    files["drivers/hv/Kconfig"] += (
-        '\nconfig HYPERV_LARGE_PAGES\n\ttristate "Large page support"\n'
-        "\tdepends on HYPERV && !HV_GRANULE_DEFAULT\n"
-    )
-    files["drivers/hv/Makefile"] += "obj-$(CONFIG_HYPERV_LARGE_PAGES) += hv_large.o\n"
-    arch, _linter = classes(tree, files)
-    assert arch("drivers/hv/hv_large.c") == "x86"
+    arch, _linter = granule_choice(tree, DEFAULT_MEMBER)
+    assert arch == "x86"
 
 
 # -- comparisons with y, m and n --------------------------------------------------------------
