@@ -13,6 +13,7 @@ import re
 import pytest
 
 from conftest import lint_tree
+from hvlint.c.values import describe
 
 HEADER = r"""/* SPDX-License-Identifier: GPL-2.0 */
 #ifndef _ASM_GENERIC_HV_EDGES_H
@@ -118,3 +119,10 @@ def test_every_definition_is_a_case() -> None:
     """A marker typo would drop a definition from the table silently."""
     marked = [line for line in HEADER.splitlines() if line.startswith("#define HV_")]
     assert len(cases()) == len(marked)
+
+
+def test_results_as_fix_messages_describe_them(resolver) -> None:
+    # --fix says what an existing alias is when it refuses to redefine it.
+    assert describe(resolver.resolve("HV_WRAPPED", "x86")) == "0x40000070"
+    assert describe(resolver.resolve("HV_SHR_PAST", "arm64")) == "unresolved (shift)"
+    assert describe(None) == "unknown"
