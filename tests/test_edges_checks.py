@@ -122,3 +122,54 @@ def test_hv101_notes_a_value_only_when_no_arch_resolves_it(tree) -> None:
     assert mine[0].startswith("include/asm-generic/hyperv-tlfs.h:12: HV_REGISTER_VP_ASSIST: value not resolved (x86: ")
     assert "arm64: HV_NOWHERE_BASE is not defined for arm64" in mine[0]
     assert mine[0].endswith("; HV101 cannot tell")
+
+
+def messages(root, code: str) -> list:
+    """(path:line, message) of each finding of rule ``code`` in ``root``."""
+    _linter, result = lint_tree(root)
+    return [(f"{f.path}:{f.line}", f.message) for f in result.findings if f.code == code]
+
+
+def test_hv104_says_why_a_shared_alias_is_arch_specific(tree) -> None:
+    root = tree({
+        **SYN_REG,
+        "include/asm-generic/hyperv-aliases.h": (
+            "/* SPDX-License-Identifier: GPL-2.0 */\n"
+            "#define HV_SYN_REG_VP_INDEX\tHV_X64_MSR_VP_INDEX\n"
+            "#define HV_SYN_REG_STIMER0_COUNT\tHV_REGISTER_STIMER0_CONFIG\n"
+            "#define HV_SYN_REG_TSC_FREQ\t0x40000022\n"
+            "#define HV_SYN_REG_VP_RUNTIME\t0x00090000\n"
+        ),
+    })
+    found = [m for m in messages(root, "HV104") if m[0].startswith("include/")]
+    why = " is defined in shared code with an arch-specific value ("
+    assert found == [
+        ("include/asm-generic/hyperv-aliases.h:2", f"HV_SYN_REG_VP_INDEX{why}HV_X64_MSR_VP_INDEX is x86-only): "
+         "define it per arch (arch/*/include/asm/hyperv-tlfs.h) or under #ifdef CONFIG_X86 / CONFIG_ARM64"),
+        ("include/asm-generic/hyperv-aliases.h:3",
+         f"HV_SYN_REG_STIMER0_COUNT{why}HV_REGISTER_STIMER0_CONFIG is arm64-only): "
+         "define it per arch (arch/*/include/asm/hyperv-tlfs.h) or under #ifdef CONFIG_X86 / CONFIG_ARM64"),
+        ("include/asm-generic/hyperv-aliases.h:4", f"HV_SYN_REG_TSC_FREQ{why}it is x86 MSR 0x40000022 on x86): "
+         "define it per arch (arch/*/include/asm/hyperv-tlfs.h) or under #ifdef CONFIG_X86 / CONFIG_ARM64"),
+    ]
+
+
+def test_hv106_reports_each_arch_conditional_with_its_text(tree) -> None:
+    root = tree({
+        ".hvlint.toml": 'scheme = "syn-reg"\nstrict = true\n',
+        "drivers/hv/hv_common.c": (
+            "// SPDX-License-Identifier: GPL-2.0-only\n"
+            "int hv_common_cpu_init(unsigned int cpu)\n{\n"
+            "#ifdef CONFIG_HYPERV_TESTING\n\thv_debug_add_dev_dir();\n#endif\n"
+            "#ifdef CONFIG_X86\t/* the APIC page */\n\thv_apic_eoi_write_setup();\n"
+            "#elif defined(CONFIG_ARM64)\n\thv_arm64_setup();\n#endif\n"
+            "\treturn 0;\n}\n"
+        ),
+    })
+    _linter, result = lint_tree(root)
+    found = [(f.line, f.column, f.end_column, f.message) for f in result.findings if f.code == "HV106"]
+    tail = " in arch-neutral code: reviewers ask for an arch hook (a function each arch's mshyperv.h provides) instead"
+    assert found == [
+        (7, 1, 1 + len("#ifdef CONFIG_X86"), "#ifdef CONFIG_X86" + tail),
+        (9, 1, 1 + len("#elif defined(CONFIG_ARM64)"), "#elif defined(CONFIG_ARM64)" + tail),
+    ]
