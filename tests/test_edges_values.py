@@ -65,6 +65,7 @@ HEADER = r"""/* SPDX-License-Identifier: GPL-2.0 */
 #define HV_S32			((s32)0x140000000)	/* = 0x40000000 */
 #define HV_INT			((int)3)		/* = 0x00000003 */
 #define HV_UNSIGNED_LONG	((unsigned long)0x1FF)	/* = 0x000001FF */
+#define HV_POINTER		((void *)0x40000000)	/* = 0x40000000 */
 
 /* what is no constant says so */
 #define HV_CHAR			('a')			/* ? character constant */
