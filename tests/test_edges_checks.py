@@ -173,3 +173,48 @@ def test_hv106_reports_each_arch_conditional_with_its_text(tree) -> None:
         (7, 1, 1 + len("#ifdef CONFIG_X86"), "#ifdef CONFIG_X86" + tail),
         (9, 1, 1 + len("#elif defined(CONFIG_ARM64)"), "#elif defined(CONFIG_ARM64)" + tail),
     ]
+
+
+def test_hv101_messages_for_definitions_enums_and_accessor_arguments(tree) -> None:
+    root = tree({**SYN_REG, "arch/x86/include/asm/mshyperv.h": (
+        "/* SPDX-License-Identifier: GPL-2.0 */\n"
+        "enum hv_isolation_msrs {\n"
+        "\tHV_REGISTER_GUEST_IDLE = 0x400000F0,\n"
+        "\tHV_REGISTER_VP_CONFIG = 0x00090000,\n"
+        "};\n\n"
+        "#define HV_REGISTER_REFERENCE_TSC\t0x40000021\n\n"
+        "static inline void hv_read_tsc_page(int cpu)\n{\n"
+        "\tu64 v;\n\n"
+        "\trdmsrl_on_cpu(cpu, HV_REGISTER_REFERENCE_TSC, &v);\n"
+        "\trdmsrl_on_cpu(HV_REGISTER_VP_CONFIG, cpu, &v);\n"
+        "\twrmsrl(HV_X64_MSR_SCONTROL, v);\n"
+        "\trdmsrl_on_cpu(cpu);\n"
+        "}\n"
+    )})
+    assert messages(root, "HV101") == [
+        ("arch/x86/include/asm/mshyperv.h:3", "HV_REGISTER_GUEST_IDLE is x86 synthetic MSR 0x400000F0; "
+         "HV_REGISTER_* is for VP registers: rename it HV_X64_MSR_GUEST_IDLE"),
+        ("arch/x86/include/asm/mshyperv.h:7", "HV_REGISTER_REFERENCE_TSC is x86 synthetic MSR 0x40000021; "
+         "HV_REGISTER_* is for VP registers: rename it HV_X64_MSR_REFERENCE_TSC"),
+        ("arch/x86/include/asm/mshyperv.h:13", "HV_REGISTER_REFERENCE_TSC passed to MSR accessor rdmsrl_on_cpu(): "
+         "x86 MSRs are named HV_X64_MSR_*: use HV_X64_MSR_REFERENCE_TSC"),
+    ]
+
+
+def test_hv103_messages_and_the_arm64_name_of_an_alias(tree) -> None:
+    root = tree({**SYN_REG, "drivers/hv/hv_common.c": (
+        "// SPDX-License-Identifier: GPL-2.0-only\n"
+        "void hv_kmsg_dump(u64 bytes_written)\n{\n"
+        "\thv_set_register(HV_REGISTER_GUEST_CRASH_P0, bytes_written);\n"
+        "\thv_set_register(HV_REGISTER_SCONTROL, 1);\n"
+        "\thv_set_register(HV_SYN_REG_SCONTROL + HV_REGISTER_SINT0, 1);\n"
+        "\thv_set_register();\n"
+        "}\n"
+    )})
+    assert messages(root, "HV103") == [
+        ("drivers/hv/hv_common.c:4", "hv_set_register() takes the synthetic alias HV_SYN_REG_*, not "
+         "HV_REGISTER_GUEST_CRASH_P0; HV_SYN_REG_CRASH_P0 is not defined yet (a tree from before the alias "
+         "rename): hvlint --diff shows how to define it for each arch and rewrite the call, hvlint --fix does it"),
+        ("drivers/hv/hv_common.c:5", "hv_set_register() takes the synthetic alias HV_SYN_REG_*, not "
+         "HV_REGISTER_SCONTROL: use HV_SYN_REG_SCONTROL"),
+    ]
