@@ -281,3 +281,29 @@ def test_a_definition_without_a_type_only_adds(tree) -> None:
     files = append("arch/x86/Kconfig", "\nconfig HYPERV_SOMETIMES\n\tdefault y if HYPERVISOR_GUEST\n")
     _arch, linter = classes(tree, files)
     assert linter.builds.kconfig.state("HYPERV_SOMETIMES", "x86") == (True, True)
+
+
+def test_depends_lines_sharing_a_symbol_are_split_after_a_macro_line(tree) -> None:
+    files = append("drivers/hv/Kconfig", (
+        '\nconfig HV_SPLIT\n\ttristate "split"\n\tdepends on HYPERV\n\tdepends on X86 if HYPERV\n'
+        '\nconfig HV_SPLIT_MACRO\n\ttristate "split after a macro"\n\tdepends on $(success,true)\n'
+        "\tdepends on HYPERV\n\tdepends on X86 if HYPERV\n"
+    ))
+    _arch, linter = classes(tree, files)
+    kconfig = linter.builds.kconfig
+    assert (kconfig.possible("HV_SPLIT", "x86"), kconfig.possible("HV_SPLIT", "arm64")) == (True, False)
+    assert kconfig.possible("HV_SPLIT_MACRO", "arm64") is False  # whatever the macro says
+
+
+@pytest.mark.parametrize("expr, x86, arm64", [
+    ("(X86", True, False),
+    ("X86 &&", None, False),
+    ("X86 =", None, None),
+    ("X86 && (ARM64 || X86", True, False),
+    ("X86 )", None, None),
+], ids=["unclosed", "trailing-and", "trailing-equals", "unclosed-inner", "stray-paren"])
+def test_truncated_expressions_are_judged_without_a_crash(tree, expr, x86, arm64) -> None:
+    files = append("drivers/hv/Kconfig", f'\nconfig HV_CUT\n\tbool "cut"\n\tdepends on {expr}\n')
+    _arch, linter = classes(tree, files)
+    kconfig = linter.builds.kconfig
+    assert (kconfig.possible("HV_CUT", "x86"), kconfig.possible("HV_CUT", "arm64")) == (x86, arm64)
