@@ -307,3 +307,15 @@ def test_truncated_expressions_are_judged_without_a_crash(tree, expr, x86, arm64
     _arch, linter = classes(tree, files)
     kconfig = linter.builds.kconfig
     assert (kconfig.possible("HV_CUT", "x86"), kconfig.possible("HV_CUT", "arm64")) == (x86, arm64)
+
+
+@pytest.mark.parametrize("expr", [
+    "$(cc-option,-mgeneral-regs-only) && X86",
+    "$(success,$(CC) -Werror -mno-red-zone -x c /dev/null) && X86",
+    "X86 && $(as-instr,(1))",
+])
+def test_a_macro_call_ends_at_its_own_parenthesis(tree, expr) -> None:
+    files = append("drivers/hv/Kconfig", f'\nconfig HV_MACRO\n\tbool "macro"\n\tdepends on {expr}\n')
+    _arch, linter = classes(tree, files)
+    kconfig = linter.builds.kconfig
+    assert (kconfig.possible("HV_MACRO", "x86"), kconfig.possible("HV_MACRO", "arm64")) == (None, False)

@@ -127,3 +127,12 @@ def test_results_as_fix_messages_describe_them(resolver) -> None:
     assert describe(resolver.resolve("HV_WRAPPED", "x86")) == "0x40000070"
     assert describe(resolver.resolve("HV_SHR_PAST", "arm64")) == "unresolved (shift)"
     assert describe(None) == "unknown"
+
+
+@pytest.mark.parametrize("links, expected", [(64, "0x40000001"), (65, "definition chain deeper than 64")])
+def test_a_chain_of_aliases_resolves_to_its_depth_limit(tree, links, expected) -> None:
+    chain = "".join(f"#define HV_CHAIN_{i}\tHV_CHAIN_{i + 1}\n" for i in range(links))
+    root = tree({"include/asm-generic/hv-chain.h": chain + f"#define HV_CHAIN_{links}\t0x40000001\n"})
+    linter, _result = lint_tree(root)
+    result = linter.resolver.resolve("HV_CHAIN_0", "x86")
+    assert getattr(result, "reason", None) == expected or str(result) == expected
