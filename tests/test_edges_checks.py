@@ -218,3 +218,11 @@ def test_hv103_messages_and_the_arm64_name_of_an_alias(tree) -> None:
         ("drivers/hv/hv_common.c:5", "hv_set_register() takes the synthetic alias HV_SYN_REG_*, not "
          "HV_REGISTER_SCONTROL: use HV_SYN_REG_SCONTROL"),
     ]
+
+
+def test_hv101_notes_an_arm64_register_it_cannot_resolve(tree) -> None:
+    root = tree({**SYN_REG, "arch/arm64/include/asm/hyperv-tlfs.h": ARM64_TLFS.replace(
+        "#endif\n", "#define HV_REGISTER_VSM_VP_STATUS\t(HV_ARM64_VSM_BASE + 1)\n\n#endif\n")})
+    notes = [n for n in assert_marked(root) if "value not resolved" in n]
+    assert notes == ["arch/arm64/include/asm/hyperv-tlfs.h:14: HV_REGISTER_VSM_VP_STATUS: value not resolved "
+                     "(arm64: HV_ARM64_VSM_BASE is not defined for arm64); HV101 cannot tell"]

@@ -136,3 +136,17 @@ def test_a_chain_of_aliases_resolves_to_its_depth_limit(tree, links, expected) -
     linter, _result = lint_tree(root)
     result = linter.resolver.resolve("HV_CHAIN_0", "x86")
     assert getattr(result, "reason", None) == expected or str(result) == expected
+
+
+def test_a_cycle_is_told_from_where_it_is_entered(tree) -> None:
+    root = tree({"include/asm-generic/hv-cycle.h": (
+        "#define HV_REG_A\t(HV_REG_B + 1)\n#define HV_REG_B\tHV_REG_A\n"
+        "#define HV_REG_USES_MISSING\t(HV_REG_MISSING | 0x40000000)\n"
+    )})
+    linter, _result = lint_tree(root)
+    r = linter.resolver
+    assert r.resolve("HV_REG_A", "x86").reason == "definition cycle: HV_REG_A -> HV_REG_B -> HV_REG_A"
+    # B, asked after A, names the cycle A already found
+    assert r.resolve("HV_REG_B", "x86").reason == "definition cycle: HV_REG_A -> HV_REG_B -> HV_REG_A"
+    for _ in range(2):  # the second answer comes from the cache
+        assert r.resolve("HV_REG_USES_MISSING", "arm64").reason == "HV_REG_MISSING is not defined for arm64"
