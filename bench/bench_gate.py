@@ -263,7 +263,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         tree = given_tree(args.tree)
         if args.mail is not None:
             if tree is None:
-                print("--mail needs a kernel tree (--tree or $HVLINT_BENCH_TREE)", file=sys.stderr)
+                print("--mail needs a kernel tree (--tree or $HVLINT_KERNEL_TREE)", file=sys.stderr)
                 return 2
             return measure_mail(tree, args.mail, args.runs, work)
         if tree is None:
