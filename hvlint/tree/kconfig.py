@@ -20,7 +20,7 @@ from typing import Dict, List, Optional, Tuple
 from hvlint.c.tristate import ARCHES, Tri, tri_and, tri_or
 from hvlint.tree import kconfig_parse
 from hvlint.tree.cache import Signature, TreeCache, signature
-from hvlint.tree.kbuild import Alternative, Kbuild
+from hvlint.tree.kbuild import Alternative, Kbuild, Rule
 from hvlint.tree.kconfig_expr import FREE, OFF, ON, UNKNOWN, Pair, evaluate, evaluate_all, p_and, p_or
 
 # Keyword first, so re finds it by substring search (a leading ^[ \t]* costs 10x on the
@@ -33,6 +33,10 @@ _SELECT = re.compile(r"select[ \t]+([A-Za-z0-9_]+)")
 # Kconfig symbols that are never set for a real build of another arch.
 _NEVER = {"COMPILE_TEST"}
 _MAX_DEPTH = 80
+# The top Makefile's other names for an arch folder: ``ifeq ($(ARCH),x86_64)`` then
+# ``SRCARCH := x86``.
+_ARCH_NAME = re.compile(r"^ifeq[ \t]*\(\$\(ARCH\),[ \t]*([A-Za-z0-9_]+)[ \t]*\)[ \t]*\n[ \t]*SRCARCH[ \t]*:=[ \t]*([A-Za-z0-9_]+)", re.M)
+_ARCH_MACROS = ("$(ARCH)", "$(SRCARCH)")
 
 
 def _keyword_lines(text: str, pattern: "re.Pattern[str]", leads: Tuple[str, ...]) -> List[Tuple[str, str, int]]:
@@ -61,9 +65,9 @@ class Kconfig:
     """The tree's Kconfig symbols, judged per arch."""
 
     def __init__(
-        self, root: Path, arch_symbols: Dict[str, Tuple[str, ...]], cache: Optional[TreeCache] = None
+        self, root: Optional[Path], arch_symbols: Dict[str, Tuple[str, ...]], cache: Optional[TreeCache] = None
     ) -> None:
-        self.root = root
+        self.root = root  # None: no tree, only the overlays (a patch series' Kconfig files)
         self.arch_symbols = arch_symbols
         self.cache = cache
         self._overlays: Dict[str, Optional[str]] = {}  # a patch's Kconfig files (None: deleted)
@@ -89,6 +93,7 @@ class Kconfig:
         self._memo: Dict[Tuple[str, str], Pair] = {}
         self._inherited: Dict[Tuple[int, str], Pair] = {}
         self._arches_read: Optional[set] = None
+        self._arch_values: Optional[Dict[str, List[str]]] = None
         self._depth = 0
 
     # -- finding the files -----------------------------------------------------------------
@@ -106,7 +111,9 @@ class Kconfig:
             if not self._overlays and self._cached():
                 return self._where
             self._where = {}
-            if (self.root / "Kconfig").is_file():
+            if self.root is None:
+                self._overlays_only()
+            elif (self.root / "Kconfig").is_file():
                 self._follow_sources("Kconfig")
             else:
                 self._walk_all()
@@ -143,6 +150,8 @@ class Kconfig:
                 return False
         files = [rel for rel, _sig in stored["files"]]
         if not self._consistent(stored, len(files)):
+            return False
+        if stored.get("arch_values") != self.arch_values():
             return False
         parsed = {rel: kconfig_parse.Parsed(entries, {int(k): v for k, v in sites})
                   for rel, (entries, sites) in stored["parsed"].items()}
@@ -193,6 +202,7 @@ class Kconfig:
             "arches": self._arches,
             "parents": self._parents,
             "undecided": self._undecided,
+            "arch_values": self.arch_values(),
             "parsed": {},
             "states": {},  # "NAME:arch" -> [can be on, can be off], as judged
         }
@@ -209,6 +219,8 @@ class Kconfig:
     def _text(self, rel: str) -> str:
         if rel in self._overlays:
             return self._overlays[rel] or ""
+        if rel not in self._texts and self.root is None:
+            self._texts[rel] = ""
         if rel not in self._texts:
             try:
                 self._texts[rel] = (self.root / rel).read_text(encoding="utf-8", errors="replace")
@@ -220,14 +232,14 @@ class Kconfig:
         """Read a Kconfig file the first time it is reached: its index, None when absent."""
         if rel in self._index:
             return self._index[rel]
-        path = str(self.root / rel)
-        sig = signature(path)  # before reading: a later change must not match it
+        path = str(self.root / rel) if self.root is not None else rel
         try:
-            if rel in self._overlays:
-                text, sig = self._overlays[rel], None  # None: never stored
+            if rel in self._overlays or self.root is None:
+                text, sig = self._overlays.get(rel), None  # None: never stored
                 if text is None:
                     raise FileNotFoundError(rel)
             else:
+                sig = signature(path)  # before reading: a later change must not match it
                 with open(path, "rb") as fh:
                     text = fh.read().decode("utf-8", "replace")
         except OSError:
@@ -259,6 +271,30 @@ class Kconfig:
             return sorted(d.name for d in (self.root / "arch").iterdir() if (d / "Kconfig").is_file())
         except OSError:
             return []
+
+    def arch_values(self) -> Dict[str, List[List[str]]]:
+        """For each arch of ``ARCHES``, the (SRCARCH, ARCH) pairs a build of it can have: every
+        folder of arch/ with a Kconfig under its own name, and the other names the top
+        Makefile gives it (x86 is also built as ``ARCH=x86_64`` and ``ARCH=i386``)."""
+        if self._arch_values is None:
+            srcarches = self._srcarches() if self.root is not None else []
+            try:
+                top = (self.root / "Makefile").read_text(encoding="utf-8", errors="replace") if self.root else ""
+            except OSError:
+                top = ""
+            pairs = [[srcarch, srcarch] for srcarch in srcarches]
+            pairs += [[m.group(2), m.group(1)] for m in _ARCH_NAME.finditer(top) if m.group(2) in srcarches]
+            values: Dict[str, List[List[str]]] = {}
+            for pair in sorted(pairs):
+                values.setdefault(arch_label(pair[0]), []).append(pair)
+            self._arch_values = values
+        return self._arch_values
+
+    def arch_known(self, arch: str) -> bool:
+        """Whether the tree has ``arch`` at all: a folder of arch/ with a Kconfig stands for
+        it (every arch counts when no folder has one, or there is no tree)."""
+        values = self.arch_values()
+        return not values or arch in values
 
     def _follow_sources(self, top: str) -> None:
         """Follow ``source`` from ``top`` once per SRCARCH, noting for each file the arches
@@ -308,6 +344,14 @@ class Kconfig:
         if not found and lead.startswith("o"):
             return [], f'{rel}:{line}: {lead}source "{target}" (absent)'
         return found, None
+
+    def _overlays_only(self) -> None:
+        """No tree: the overlays are all the Kconfig there is, each for every arch."""
+        self._walked = True
+        for rel in sorted(self._overlays):
+            at = self._add(rel)
+            if at is not None:
+                self._arches[at] = self._walk_arches(rel)
 
     def _walk_all(self) -> None:
         for dirpath, dirnames, filenames in os.walk(self.root):
@@ -453,12 +497,26 @@ class Kconfig:
         return result
 
     def evaluate(self, expr: str, arch: str) -> Pair:
-        """Judge a Kconfig expression on ``arch``."""
-        return evaluate(expr, lambda name: self.state(name, arch))
+        """Judge a Kconfig expression on ``arch``; ``$(ARCH)`` and ``$(SRCARCH)`` take each
+        value a build of ``arch`` can give them (``"$(ARCH)" = "x86"`` can be true and false)."""
+        symbol = lambda name: self.state(name, arch)  # noqa: E731
+        pairs = self.arch_values().get(arch) if any(m in expr for m in _ARCH_MACROS) else None
+        if not pairs:
+            return evaluate(expr, symbol)
+        on: Tri = False
+        off: Tri = False
+        for srcarch, name in pairs:
+            value = evaluate(expr.replace("$(SRCARCH)", srcarch).replace("$(ARCH)", name), symbol)
+            on, off = tri_or(on, value[0]), tri_or(off, value[1])
+        return on, off
 
     def possible(self, name: str, arch: str) -> Tri:
         """Can ``name`` be enabled when building ``arch``? True/False/None (unknown)."""
         return self.state(name, arch)[0]
+
+    def defines(self, name: str) -> bool:
+        """Whether a Kconfig file that is read (for any arch) defines ``name``."""
+        return name in self._load()
 
     def where(self, name: str) -> str:
         """Where a symbol is defined, for messages."""
@@ -477,16 +535,22 @@ class Kconfig:
 class BuildClasses:
     """Answers "does the tree build this file only for one arch, and why?"."""
 
-    def __init__(self, root: Path, kconfig: Kconfig) -> None:
-        self.root = root
+    def __init__(self, root: Optional[Path], kconfig: Kconfig) -> None:
+        self.root = root  # None: no tree, only what set_overlay() and add_rules() give
         self.kconfig = kconfig
         self._overlays: Dict[str, Optional[str]] = {}
         self.kbuild = Kbuild(self._read)
         self._cache: Dict[str, Tuple[Optional[Tuple[str, str]], Optional[str]]] = {}
+        # What only a patch's lines say (its hunks did not apply): the Makefile lines of
+        # the rules (dir/Makefile:N) and the Kconfig symbols, each with its build file.
+        self._unapplied_rules: Dict[str, str] = {}
+        self._unapplied_symbols: Dict[str, str] = {}
 
     def _read(self, rel: str) -> Optional[str]:
         if rel in self._overlays:
             return self._overlays[rel]
+        if self.root is None:
+            return None
         try:
             return (self.root / rel).read_text(encoding="utf-8", errors="replace")
         except OSError:
@@ -502,6 +566,30 @@ class BuildClasses:
             self._overlays[relpath] = text
             self.kbuild.forget(relpath.rpartition("/")[0])
         self._cache.clear()
+
+    def add_rules(self, makefile: str, rules: List[Rule]) -> None:
+        """Count ``rules``, the lines a patch adds to ``makefile`` where its hunks do not
+        apply, as rules of that folder besides the file's own."""
+        self.kbuild.add_rules(makefile.rpartition("/")[0], rules)
+        self._unapplied_rules.update((rule.where, makefile) for rule in rules)
+        self._cache.clear()
+
+    def note_unapplied_symbols(self, kconfig_file: str, names: List[str]) -> None:
+        """Remember that ``names`` are defined by a patch's lines alone (for :meth:`unapplied_files`)."""
+        self._unapplied_symbols.update((name, kconfig_file) for name in names)
+
+    def unapplied_files(self, relpath: str) -> List[str]:
+        """The build files whose patch lines alone (hunks that did not apply) the build
+        rules of ``relpath`` rest on: Makefiles of its rules, Kconfig files of their symbols."""
+        files: Dict[str, None] = {}
+        for alt in self.kbuild.file_alternatives(relpath):
+            for expr, where in alt:
+                if where in self._unapplied_rules:
+                    files[self._unapplied_rules[where]] = None
+                for name in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", expr):
+                    if name in self._unapplied_symbols:
+                        files[self._unapplied_symbols[name]] = None
+        return sorted(files)
 
     def arch_of(self, relpath: str) -> Optional[Tuple[str, str]]:
         """(arch, reason) when ``relpath`` is only built for one arch, else None."""
@@ -530,14 +618,14 @@ class BuildClasses:
         alternatives = self.kbuild.file_alternatives(relpath)
         if not alternatives:
             return None, None
-        possible = {a: self.possible(alternatives, a) for a in ARCHES}
+        possible = {a: self.possible(alternatives, a) for a in ARCHES if self.kconfig.arch_known(a)}
         if all(p is False for p in possible.values()):
             rules = ", ".join(alt[0][1] for alt in alternatives)
             return None, f"no configuration of x86 or arm64 builds it ({rules}): classed by its path"
         for arch in ("x86", "arm64"):
-            if all(p is False for a, p in possible.items() if a != arch):
+            if arch in possible and all(p is False for a, p in possible.items() if a != arch):
                 return (arch, self._reason(arch, alternatives)), None
-        open_arches = [a for a in ("x86", "arm64") if possible[a] is None]
+        open_arches = [a for a in ("x86", "arm64") if a in possible and possible[a] is None]
         if open_arches:
             terms = sorted({where if expr == "$" else f"{where}: {self._spell(expr)}" for alt in alternatives for expr, where in alt
                             if self.kconfig.evaluate(expr, open_arches[0])[0] is None})
