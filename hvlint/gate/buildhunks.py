@@ -21,6 +21,7 @@ import re
 from typing import TYPE_CHECKING, List, Sequence, Set, Tuple
 
 from hvlint.gate.patches import Hunk
+from hvlint.gate.postimage import locate
 from hvlint.tree import kconfig_parse
 from hvlint.tree.kbuild import Rule, read_rules
 from hvlint.tree.kconfig import BuildClasses
@@ -45,6 +46,27 @@ def _new_side(hunk: Hunk, entries: bool) -> Tuple[str, Set[int]]:
     return text, {a.line for a in hunk.added}
 
 
+def _kconfig_side(hunk: Hunk, pre: List[str]) -> Tuple[str, Set[int]]:
+    """The hunk's new side as Kconfig to parse, and the line numbers of its added lines.
+
+    Where the hunk's leading context is found in the file it did not apply to, the file's
+    lines above it come first, so the ``if``/``menu`` blocks open there hold for the
+    entries the hunk adds (the file's own entries are not added lines, so never taken)."""
+    lead: List[str] = []
+    for tag, text in hunk.lines:
+        if tag != " ":
+            break
+        lead.append(text)
+    near = hunk.old_start - 1 if hunk.old_count else hunk.old_start
+    at = locate(pre, lead, near) if any(x.strip() for x in lead) else None
+    if at is None:
+        return _new_side(hunk, entries=True)
+    lines = pre[:at] + hunk.new_lines()
+    first = at + 1  # the 1-based line of the hunk's first line in ``lines``
+    shift = first - (hunk.new_start if hunk.new_count else hunk.new_start + 1)
+    return "\n".join(lines) + "\n", {a.line + shift for a in hunk.added}
+
+
 def _entry_text(entry: kconfig_parse.Entry) -> str:
     """A parsed Kconfig entry written back as Kconfig (its conditions already combined)."""
     name, _line, kind, prompts, deps, defaults, selects, _choice = entry
@@ -62,11 +84,12 @@ def kconfig_lines(hunks: Sequence[Hunk], pre: str, builds: BuildClasses) -> Tupl
     """Kconfig text for what ``hunks`` add to a file whose text is ``pre`` (they do not
     apply to it): the new entries of symbols no Kconfig file of the tree defines and the
     ``source`` lines ``pre`` lacks. Returns the text and the symbols it defines."""
-    sourced = {m.group(1) for m in map(_SOURCE.match, pre.split("\n")) if m}
+    pre_lines = pre.split("\n")
+    sourced = {m.group(1) for m in map(_SOURCE.match, pre_lines) if m}
     parts: List[str] = []
     names: List[str] = []
     for hunk in hunks:
-        text, added = _new_side(hunk, entries=True)
+        text, added = _kconfig_side(hunk, pre_lines)
         lines = text.split("\n")
         found = kconfig_parse.parse(text)
         for entry in found.entries:

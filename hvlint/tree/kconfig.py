@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from typing import Callable, Dict, List, Optional, Tuple
 
 from hvlint.c.tristate import ARCHES, Tri, tri_and, tri_or
 from hvlint.tree import kconfig_parse
@@ -36,6 +36,7 @@ _MAX_DEPTH = 80
 # The top Makefile's other names for an arch folder: ``ifeq ($(ARCH),x86_64)`` then
 # ``SRCARCH := x86``.
 _ARCH_NAME = re.compile(r"^ifeq[ \t]*\(\$\(ARCH\),[ \t]*([A-Za-z0-9_]+)[ \t]*\)[ \t]*\n[ \t]*SRCARCH[ \t]*:=[ \t]*([A-Za-z0-9_]+)", re.M)
+_ARCH_DEFAULT = re.compile(r"^SRCARCH[ \t]*:=[ \t]*\$\(ARCH\)[ \t]*$", re.M)
 _ARCH_MACROS = ("$(ARCH)", "$(SRCARCH)")
 
 
@@ -93,7 +94,8 @@ class Kconfig:
         self._memo: Dict[Tuple[str, str], Pair] = {}
         self._inherited: Dict[Tuple[int, str], Pair] = {}
         self._arches_read: Optional[set] = None
-        self._arch_values: Optional[Dict[str, List[str]]] = None
+        self._arch_values: Optional[Dict[str, List[List[str]]]] = None
+        self._arch_labels: Optional[set] = None
         self._depth = 0
 
     # -- finding the files -----------------------------------------------------------------
@@ -273,17 +275,18 @@ class Kconfig:
             return []
 
     def arch_values(self) -> Dict[str, List[List[str]]]:
-        """For each arch of ``ARCHES``, the (SRCARCH, ARCH) pairs a build of it can have: every
-        folder of arch/ with a Kconfig under its own name, and the other names the top
-        Makefile gives it (x86 is also built as ``ARCH=x86_64`` and ``ARCH=i386``)."""
+        """For each arch of ``ARCHES``, the (SRCARCH, ARCH) pairs a build of it can have, as
+        the top Makefile says (``SRCARCH := $(ARCH)``, then ``ifeq ($(ARCH),x86_64)`` /
+        ``SRCARCH := x86``): every folder of arch/ with a Kconfig under its own name and
+        the other names it is built as. Empty when the top Makefile does not say it."""
         if self._arch_values is None:
             srcarches = self._srcarches() if self.root is not None else []
             try:
                 top = (self.root / "Makefile").read_text(encoding="utf-8", errors="replace") if self.root else ""
             except OSError:
                 top = ""
-            pairs = [[srcarch, srcarch] for srcarch in srcarches]
-            pairs += [[m.group(2), m.group(1)] for m in _ARCH_NAME.finditer(top) if m.group(2) in srcarches]
+            pairs = [[srcarch, srcarch] for srcarch in srcarches] if _ARCH_DEFAULT.search(top) else []
+            pairs += [[m.group(2), m.group(1)] for m in _ARCH_NAME.finditer(top) if pairs and m.group(2) in srcarches]
             values: Dict[str, List[List[str]]] = {}
             for pair in sorted(pairs):
                 values.setdefault(arch_label(pair[0]), []).append(pair)
@@ -293,8 +296,22 @@ class Kconfig:
     def arch_known(self, arch: str) -> bool:
         """Whether the tree has ``arch`` at all: a folder of arch/ with a Kconfig stands for
         it (every arch counts when no folder has one, or there is no tree)."""
-        values = self.arch_values()
-        return not values or arch in values
+        if self._arch_labels is None:
+            self._arch_labels = {arch_label(s) for s in self._srcarches()} if self.root is not None else set()
+        return not self._arch_labels or arch in self._arch_labels
+
+    def _with_arch(self, exprs: List[str], arch: str, judge: Callable[[List[str]], Pair]) -> Pair:
+        """``judge(exprs)`` with ``$(ARCH)`` and ``$(SRCARCH)`` put in, once for each value a
+        build of ``arch`` can give them: possible where one of them makes it so."""
+        pairs = self.arch_values().get(arch) if any(m in e for e in exprs for m in _ARCH_MACROS) else None
+        if not pairs:
+            return judge(exprs)
+        on: Tri = False
+        off: Tri = False
+        for srcarch, name in pairs:
+            value = judge([e.replace("$(SRCARCH)", srcarch).replace("$(ARCH)", name) for e in exprs])
+            on, off = tri_or(on, value[0]), tri_or(off, value[1])
+        return on, off
 
     def _follow_sources(self, top: str) -> None:
         """Follow ``source`` from ``top`` once per SRCARCH, noting for each file the arches
@@ -452,7 +469,8 @@ class Kconfig:
             _name, _line, kind, prompts, deps, defaults, _selects, choice_size = entry
             if kind not in ("", "bool", "tristate"):
                 return UNKNOWN  # an int, hex or string symbol is not on or off
-            dep = p_and(self._inherited_at(at, arch), evaluate_all(deps, lambda n: self.state(n, arch)))
+            dep = p_and(self._inherited_at(at, arch), self._with_arch(
+                deps, arch, lambda exprs: evaluate_all(exprs, lambda n: self.state(n, arch))))
             shown = OFF
             for cond in prompts:
                 shown = p_or(shown, self.evaluate(cond, arch))
@@ -499,16 +517,7 @@ class Kconfig:
     def evaluate(self, expr: str, arch: str) -> Pair:
         """Judge a Kconfig expression on ``arch``; ``$(ARCH)`` and ``$(SRCARCH)`` take each
         value a build of ``arch`` can give them (``"$(ARCH)" = "x86"`` can be true and false)."""
-        symbol = lambda name: self.state(name, arch)  # noqa: E731
-        pairs = self.arch_values().get(arch) if any(m in expr for m in _ARCH_MACROS) else None
-        if not pairs:
-            return evaluate(expr, symbol)
-        on: Tri = False
-        off: Tri = False
-        for srcarch, name in pairs:
-            value = evaluate(expr.replace("$(SRCARCH)", srcarch).replace("$(ARCH)", name), symbol)
-            on, off = tri_or(on, value[0]), tri_or(off, value[1])
-        return on, off
+        return self._with_arch([expr], arch, lambda exprs: evaluate(exprs[0], lambda name: self.state(name, arch)))
 
     def possible(self, name: str, arch: str) -> Tri:
         """Can ``name`` be enabled when building ``arch``? True/False/None (unknown)."""
