@@ -85,7 +85,7 @@ def test_kconfig_entries_keep_the_blocks_around_them(tmp_path) -> None:
     assert found[0].lines[0] == (" ", "\thelp")
     for pre, block in ((HV_KCONFIG, ["(HYPERV)"]), ("", [])):
         text, names = buildhunks.kconfig_lines(found, pre, builds({}))
-        assert names == ["HYPERV_VSM"]
+        assert names == {"HYPERV_VSM": 25}  # the line of the patch's new file
         entry = builds({"k/Kconfig": text}).kconfig.entries("HYPERV_VSM", "x86")[0]
         assert entry[2:7] == [
             "tristate", ["(y)"], [*block, "(X86_64)"], [["(m)", "(HYPERV_UTILS)"]], [["HYPERV_VSM_CORE", "(X86_64)"]]]
@@ -99,14 +99,14 @@ def test_an_entry_of_a_symbol_the_tree_defines_is_left_out(tmp_path) -> None:
         "config HYPERV_VSM\n\ttristate \"VSM calls\"\n\tdepends on HYPERV && X86_64\n\nendmenu\n"))
     found = hunks(tmp_path, "drivers/hv/Kconfig", HV_KCONFIG, new)
     text, names = buildhunks.kconfig_lines(found, HV_KCONFIG, builds({"drivers/hv/Kconfig": HV_KCONFIG}))
-    assert names == ["HYPERV_VSM"] and "HYPERV_BALLOON" not in text
+    assert list(names) == ["HYPERV_VSM"] and "HYPERV_BALLOON" not in text
 
 
 def test_a_source_line_the_file_already_has_is_not_added_twice(tmp_path) -> None:
     old = HV_KCONFIG.replace("endmenu\n", 'source "drivers/hv/vsm/Kconfig"\n\nendmenu\n')
     new = old.replace("endmenu\n", 'source "drivers/hv/vsm/Kconfig"\n\nendmenu\n')
     found = hunks(tmp_path, "drivers/hv/Kconfig", HV_KCONFIG, new)
-    assert buildhunks.kconfig_lines(found, old, builds({})) == ("", [])
+    assert buildhunks.kconfig_lines(found, old, builds({})) == ("", {})
 
 
 def test_makefile_rules_added_less_what_the_folder_builds(tmp_path) -> None:
@@ -133,3 +133,25 @@ def test_the_added_rules_build_the_file_without_a_tree(tmp_path) -> None:
     assert found.arch_of("drivers/hv/hv_vsm_main.c")[0] == "x86"
     assert found.unapplied_files("drivers/hv/hv_vsm_main.c") == ["drivers/hv/Makefile"]
     assert isinstance(found.kbuild.rules("drivers/hv")[0], Rule)
+
+
+def test_a_symbol_the_tree_lacks_is_unknown_not_n(tmp_path) -> None:
+    # The driver was made against a tree that has HYPERV_VMBUS; this one does not define it.
+    root = tmp_path / "tree"
+    files = {
+        "Kconfig": 'source "arch/$(SRCARCH)/Kconfig"\n\nsource "drivers/hv/Kconfig"\n',
+        "arch/x86/Kconfig": "config X86_64\n\tdef_bool y\n",
+        "arch/arm64/Kconfig": "config ARM64\n\tdef_bool y\n",
+        "drivers/hv/Kconfig": HV_KCONFIG,
+        "drivers/hv/Makefile": HV_MAKEFILE + "obj-$(CONFIG_HYPERV_VTL)\t+= hv_vtl.o\n",
+    }
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    new = HV_KCONFIG.replace("endmenu\n", "config HYPERV_VTL\n\ttristate \"VTL\"\n\tdepends on X86_64 && HYPERV_VMBUS\n\nendmenu\n")
+    found = BuildClasses(root, Kconfig(root, {"x86": ("X86", "X86_64"), "arm64": ("ARM64",)}))
+    assert found.kconfig.state("HYPERV_VMBUS", "x86") == (False, True)
+    buildhunks.use_added_lines(found, "drivers/hv/Kconfig", hunks(tmp_path, "drivers/hv/Kconfig", HV_KCONFIG, new), HV_KCONFIG)
+    assert found.kconfig.state("HYPERV_VMBUS", "x86") == (None, None)
+    assert found.arch_of("drivers/hv/hv_vtl.c")[0] == "x86"
+    assert "drivers/hv/Kconfig:27 (the patch's line)" in found.arch_of("drivers/hv/hv_vtl.c")[1]

@@ -12,13 +12,15 @@ Their own lines still say how the driver is built. What a hunk adds is read on i
 
 What the tree already has wins: an entry for a symbol the tree defines, an object the
 folder's rules already name or a composite object the folder already makes is left out,
-so a series older than the tree never widens what the tree says.
+so a series older than the tree never widens what the tree says. A symbol these lines use
+that no Kconfig file read defines is unknown, not n: the tree the series was made against
+may define it (a driver's ``depends on`` a symbol newer than the tree at hand).
 """
 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, List, Sequence, Set, Tuple
+from typing import TYPE_CHECKING, Dict, List, Sequence, Set, Tuple
 
 from hvlint.gate.patches import Hunk
 from hvlint.gate.postimage import locate
@@ -29,6 +31,7 @@ from hvlint.tree.kconfig import BuildClasses
 if TYPE_CHECKING:
     from hvlint.engine import Linter
 
+_SYMBOL = re.compile(r"\b[A-Za-z_][A-Za-z0-9_]*\b")
 _SOURCE = re.compile(r'^[ \t]*o?r?source[ \t]+"([^"]+)"')
 _TARGETS = ("obj", "lib", "subdir")
 
@@ -46,8 +49,9 @@ def _new_side(hunk: Hunk, entries: bool) -> Tuple[str, Set[int]]:
     return text, {a.line for a in hunk.added}
 
 
-def _kconfig_side(hunk: Hunk, pre: List[str]) -> Tuple[str, Set[int]]:
-    """The hunk's new side as Kconfig to parse, and the line numbers of its added lines.
+def _kconfig_side(hunk: Hunk, pre: List[str]) -> Tuple[str, Set[int], int]:
+    """The hunk's new side as Kconfig to parse, the line numbers of its added lines there,
+    and how far those numbers are from the patch's (the new file's).
 
     Where the hunk's leading context is found in the file it did not apply to, the file's
     lines above it come first, so the ``if``/``menu`` blocks open there hold for the
@@ -60,11 +64,11 @@ def _kconfig_side(hunk: Hunk, pre: List[str]) -> Tuple[str, Set[int]]:
     near = hunk.old_start - 1 if hunk.old_count else hunk.old_start
     at = locate(pre, lead, near) if any(x.strip() for x in lead) else None
     if at is None:
-        return _new_side(hunk, entries=True)
+        return (*_new_side(hunk, entries=True), 0)
     lines = pre[:at] + hunk.new_lines()
     first = at + 1  # the 1-based line of the hunk's first line in ``lines``
     shift = first - (hunk.new_start if hunk.new_count else hunk.new_start + 1)
-    return "\n".join(lines) + "\n", {a.line + shift for a in hunk.added}
+    return "\n".join(lines) + "\n", {a.line + shift for a in hunk.added}, shift
 
 
 def _entry_text(entry: kconfig_parse.Entry) -> str:
@@ -80,21 +84,22 @@ def _entry_text(entry: kconfig_parse.Entry) -> str:
     return "\n".join(out) + "\n"
 
 
-def kconfig_lines(hunks: Sequence[Hunk], pre: str, builds: BuildClasses) -> Tuple[str, List[str]]:
+def kconfig_lines(hunks: Sequence[Hunk], pre: str, builds: BuildClasses) -> Tuple[str, Dict[str, int]]:
     """Kconfig text for what ``hunks`` add to a file whose text is ``pre`` (they do not
     apply to it): the new entries of symbols no Kconfig file of the tree defines and the
-    ``source`` lines ``pre`` lacks. Returns the text and the symbols it defines."""
+    ``source`` lines ``pre`` lacks. Returns the text and the symbols it defines, each with
+    the line of the patch's new file that defines it."""
     pre_lines = pre.split("\n")
     sourced = {m.group(1) for m in map(_SOURCE.match, pre_lines) if m}
     parts: List[str] = []
-    names: List[str] = []
+    names: Dict[str, int] = {}
     for hunk in hunks:
-        text, added = _kconfig_side(hunk, pre_lines)
+        text, added, shift = _kconfig_side(hunk, pre_lines)
         lines = text.split("\n")
         found = kconfig_parse.parse(text)
         for entry in found.entries:
             if entry[1] in added and entry[0] not in names and not builds.kconfig.defines(entry[0]):
-                names.append(entry[0])
+                names[entry[0]] = entry[1] - shift
                 parts.append(_entry_text(entry))
         for line, conds in sorted(found.sites.items()):
             m = _SOURCE.match(lines[line - 1])
@@ -104,6 +109,11 @@ def kconfig_lines(hunks: Sequence[Hunk], pre: str, builds: BuildClasses) -> Tupl
                 body = lines[line - 1].strip()
                 parts.append(f"if {cond}\n{body}\nendif\n" if cond else f"{body}\n")
     return "".join(f"\n{part}" for part in parts), names
+
+
+def _symbols(exprs: Sequence[str]) -> List[str]:
+    """The Kconfig symbols ``exprs`` name."""
+    return sorted({name for expr in exprs for name in _SYMBOL.findall(expr)} - {"y", "m", "n"})
 
 
 def makefile_rules(hunks: Sequence[Hunk], makefile: str, known: Sequence[Rule]) -> List[Rule]:
@@ -134,10 +144,13 @@ def use_added_lines(builds: BuildClasses, path: str, hunks: Sequence[Hunk], pre:
         if extra:
             builds.set_overlay(path, pre + extra)
             builds.note_unapplied_symbols(path, names)
+            entries = kconfig_parse.parse(extra).entries
+            builds.kconfig.leave_open(_symbols([x for e in entries for x in [*e[3], *e[4], *(v for d in e[5] for v in d)]]))
         return pre + extra
     rules = makefile_rules(hunks, path, builds.kbuild.rules(path.rpartition("/")[0]))
     if rules:
         builds.add_rules(path, rules)
+        builds.kconfig.leave_open(_symbols([rule.condition for rule in rules]))
     return pre
 
 

@@ -72,6 +72,7 @@ class Kconfig:
         self.arch_symbols = arch_symbols
         self.cache = cache
         self._overlays: Dict[str, Optional[str]] = {}  # a patch's Kconfig files (None: deleted)
+        self._open: set = set()  # used by a patch's build lines, maybe defined where it was made
         self._reset()
 
     def _reset(self) -> None:
@@ -217,6 +218,14 @@ class Kconfig:
         the tree cache while an overlay is in force (its files are not the disk's)."""
         self._overlays[rel] = text
         self._reset()
+
+    def leave_open(self, names: List[str]) -> None:
+        """Judge ``names`` unknown, not n, while no Kconfig file read defines them: the build
+        lines of a patch made against another tree use them, and that tree may define them.
+        Nothing judged from now on is stored in the tree cache."""
+        self._open.update(names)
+        self._memo.clear()
+        self._stored = None
 
     def _text(self, rel: str) -> str:
         if rel in self._overlays:
@@ -436,6 +445,8 @@ class Kconfig:
             return OFF
         if name in ("y", "m"):
             return ON
+        if name in self._open and not self.defines(name):
+            return UNKNOWN
         self._load()  # may bring the states judged by an earlier run
         key = (name, arch)
         if key in self._memo:
@@ -553,7 +564,7 @@ class BuildClasses:
         # What only a patch's lines say (its hunks did not apply): the Makefile lines of
         # the rules (dir/Makefile:N) and the Kconfig symbols, each with its build file.
         self._unapplied_rules: Dict[str, str] = {}
-        self._unapplied_symbols: Dict[str, str] = {}
+        self._unapplied_symbols: Dict[str, Tuple[str, int]] = {}
 
     def _read(self, rel: str) -> Optional[str]:
         if rel in self._overlays:
@@ -583,9 +594,10 @@ class BuildClasses:
         self._unapplied_rules.update((rule.where, makefile) for rule in rules)
         self._cache.clear()
 
-    def note_unapplied_symbols(self, kconfig_file: str, names: List[str]) -> None:
-        """Remember that ``names`` are defined by a patch's lines alone (for :meth:`unapplied_files`)."""
-        self._unapplied_symbols.update((name, kconfig_file) for name in names)
+    def note_unapplied_symbols(self, kconfig_file: str, names: Dict[str, int]) -> None:
+        """Remember that ``names`` are defined by a patch's lines alone, each at a line of
+        its new ``kconfig_file`` (for :meth:`unapplied_files` and the reasons given)."""
+        self._unapplied_symbols.update((name, (kconfig_file, line)) for name, line in names.items())
 
     def unapplied_files(self, relpath: str) -> List[str]:
         """The build files whose patch lines alone (hunks that did not apply) the build
@@ -597,7 +609,7 @@ class BuildClasses:
                     files[self._unapplied_rules[where]] = None
                 for name in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", expr):
                     if name in self._unapplied_symbols:
-                        files[self._unapplied_symbols[name]] = None
+                        files[self._unapplied_symbols[name][0]] = None
         return sorted(files)
 
     def arch_of(self, relpath: str) -> Optional[Tuple[str, str]]:
@@ -650,11 +662,18 @@ class BuildClasses:
             for expr, where in alt:
                 if self.kconfig.evaluate(expr, other)[0] is False:
                     sym = self._decisive(expr, other)
-                    site = f", which {self.kconfig.where(sym)} makes impossible on {other}" if sym else ""
+                    site = f", which {self._where(sym)} makes impossible on {other}" if sym else ""
                     why.append(f"{where} uses {self._spell(expr)}{site}")
                     break
         unique = list(dict.fromkeys(why))
         return f"built only for {arch}: " + "; ".join(unique)
+
+    def _where(self, name: str) -> str:
+        """Where ``name`` is defined: for a patch's Kconfig lines, at the patch's line."""
+        if name in self._unapplied_symbols:
+            rel, line = self._unapplied_symbols[name]
+            return f"{rel}:{line} (the patch's line)"
+        return self.kconfig.where(name)
 
     def _decisive(self, expr: str, arch: str) -> Optional[str]:
         """The first symbol of ``expr`` that cannot be on for ``arch``."""
