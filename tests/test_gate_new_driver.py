@@ -119,11 +119,14 @@ VSM_C = """\
 #include <linux/types.h>
 #include <asm/mshyperv.h>
 
+static bool hv_vsm_enabled;
+
 u64 hv_vsm_vp_index(void)
 {
-	u64 index;
+	u64 index = 0;
 
-	rdmsrl(HV_X64_MSR_VP_INDEX, index);
+	if (hv_vsm_enabled)
+		rdmsrl(HV_X64_MSR_VP_INDEX, index);
 	return index;
 }
 

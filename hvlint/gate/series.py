@@ -393,15 +393,20 @@ class SeriesGate:
             return fd.old_path
         return None
 
+    def _known_text(self, path: Optional[str]) -> str:
+        """The text of ``path`` before this patch, from the series or the tree ("" when
+        neither knows all of it)."""
+        known = self.state.get(path) if path in self.state else self._tree_image(path) if path else None
+        return known.text() if known is not None and known.exact else ""
+
     def _update_build_file(self, patch: Patch, fd) -> None:
         """A patch's Makefile, Kbuild or Kconfig change: later files are classed with it."""
         if self._gone(fd) and is_build_file(fd.old_path):
             self.state[fd.old_path] = Image([], True)
             self.linter.set_build_overlay(fd.old_path, None)  # deleted, or renamed away
         if fd.new_path and is_build_file(fd.new_path) and not fd.binary:
-            known = self.state.get(fd.old_path) if fd.old_path in self.state else self._tree_image(fd.old_path or "")
-            before = known.text() if known is not None and known.exact and fd.status != "added" else ""
-            post = self._post_image(patch, fd)  # (may change ``known`` in place)
+            before = self._known_text(fd.old_path) if fd.status != "added" else ""
+            post = self._post_image(patch, fd)
             if post.overlay.exact:  # a Makefile rebuilt from its hunks alone would lose rules
                 self.state[fd.new_path] = post.overlay
                 self.linter.set_build_overlay(fd.new_path, post.overlay.text())
