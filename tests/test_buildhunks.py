@@ -23,20 +23,20 @@ config HYPERV
 	depends on (X86 && X86_LOCAL_APIC && HYPERVISOR_GUEST) \\
 		|| (ARM64 && !CPU_BIG_ENDIAN)
 	help
-	  Runs Linux as a Hyper-V guest.
+\t  Runs Linux as a Hyper-V guest.
 
 config HYPERV_UTILS
 	tristate "Microsoft Hyper-V Utilities driver"
 	depends on HYPERV && CONNECTOR && NLS
 	help
-	  Time sync, shutdown and key-value pairs.
+\t  Time sync, shutdown and key-value pairs.
 
 if HYPERV
 
 config HYPERV_BALLOON
 	tristate "Microsoft Hyper-V Balloon driver"
 	help
-	  Memory hot-add and ballooning.
+\t  Memory hot-add and ballooning.
 
 endif
 

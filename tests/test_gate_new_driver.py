@@ -25,7 +25,7 @@ config 64BIT
 	bool "64-bit kernel" if "$(ARCH)" = "x86"
 	default "$(ARCH)" != "i386"
 	help
-	  A 64-bit x86 kernel when set, a 32-bit one when not.
+\t  A 64-bit x86 kernel when set, a 32-bit one when not.
 
 config X86_32
 	def_bool y
