@@ -173,7 +173,8 @@ class Kconfig:
             isinstance(v, list) and len(v) == 2 and all(x in (True, False, None) for x in v) for v in states.values()
         )):
             return False
-        self._memo = {tuple(k.rsplit(":", 1)): (v[0], v[1]) for k, v in states.items()}
+        # States judged with symbols left open (leave_open) are never stored, nor taken.
+        self._memo = {} if self._open else {tuple(k.rsplit(":", 1)): (v[0], v[1]) for k, v in states.items()}
         self._parsed = parsed
         self._stored = stored
         return True
@@ -225,7 +226,6 @@ class Kconfig:
         Nothing judged from now on is stored in the tree cache."""
         self._open.update(names)
         self._memo.clear()
-        self._stored = None
 
     def _text(self, rel: str) -> str:
         if rel in self._overlays:
@@ -460,7 +460,7 @@ class Kconfig:
         finally:
             self._depth -= 1
         self._memo[key] = result
-        if self._stored is not None and self.cache is not None:
+        if self._stored is not None and self.cache is not None and not self._open:
             self._stored["states"][f"{name}:{arch}"] = list(result)
             self.cache.store("kconfig", self._stored)
         return result
