@@ -3,6 +3,8 @@ hunks are real ``git diff`` output of kernel-shaped Kconfig and Makefile changes
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 from typing import Dict, List
 
@@ -155,3 +157,27 @@ def test_a_symbol_the_tree_lacks_is_unknown_not_n(tmp_path) -> None:
     assert found.kconfig.state("HYPERV_VMBUS", "x86") == (None, None)
     assert found.arch_of("drivers/hv/hv_vtl.c")[0] == "x86"
     assert "drivers/hv/Kconfig:27 (the patch's line)" in found.arch_of("drivers/hv/hv_vtl.c")[1]
+
+
+def test_states_judged_with_symbols_left_open_neither_reach_nor_come_from_the_tree_cache(tmp_path) -> None:
+    from hvlint.tree import cache
+
+    root = tmp_path / "tree"
+    files = {
+        "Kconfig": 'source "arch/$(SRCARCH)/Kconfig"\n\nsource "drivers/hv/Kconfig"\n',
+        "arch/x86/Kconfig": "config X86_64\n\tdef_bool y\n",
+        "arch/arm64/Kconfig": "config ARM64\n\tdef_bool y\n",
+        "drivers/hv/Kconfig": "config HYPERV_VTL\n\ttristate \"VTL\"\n\tdepends on X86_64 && HYPERV_VMBUS\n",
+    }
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+        os.utime(root / rel, (time.time() - 3600, time.time() - 3600))  # settled: cached
+    arches = {"x86": ("X86", "X86_64"), "arm64": ("ARM64",)}
+    open_ = (["HYPERV_VMBUS"], (None, True))
+    for left_open, want in (open_, ([], (False, True)), ([], (False, True)), open_):
+        tree_cache = cache.open_for(root, "left-open test")
+        kconfig = Kconfig(root, arches, tree_cache)
+        kconfig.leave_open(left_open)
+        assert kconfig.state("HYPERV_VTL", "x86") == want, left_open
+        tree_cache.save()
