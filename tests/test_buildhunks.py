@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Dict, List
 
 import gate_series as gs
+from conftest import write_tree
 
 from hvlint.gate import buildhunks
 from hvlint.gate.patches import Hunk, read_series
@@ -137,19 +138,24 @@ def test_the_added_rules_build_the_file_without_a_tree(tmp_path) -> None:
     assert isinstance(found.kbuild.rules("drivers/hv")[0], Rule)
 
 
-def test_a_symbol_the_tree_lacks_is_unknown_not_n(tmp_path) -> None:
-    # The driver was made against a tree that has HYPERV_VMBUS; this one does not define it.
-    root = tmp_path / "tree"
-    files = {
+def arch_tree(root: Path, hv_kconfig: str, hv_makefile: str) -> Path:
+    """A tree with x86 and arm64 Kconfig files and drivers/hv's, settled (the tree cache
+    trusts it)."""
+    write_tree(root, {
         "Kconfig": 'source "arch/$(SRCARCH)/Kconfig"\n\nsource "drivers/hv/Kconfig"\n',
         "arch/x86/Kconfig": "config X86_64\n\tdef_bool y\n",
         "arch/arm64/Kconfig": "config ARM64\n\tdef_bool y\n",
-        "drivers/hv/Kconfig": HV_KCONFIG,
-        "drivers/hv/Makefile": HV_MAKEFILE + "obj-$(CONFIG_HYPERV_VTL)\t+= hv_vtl.o\n",
-    }
-    for rel, text in files.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(text)
+        "drivers/hv/Kconfig": hv_kconfig,
+        "drivers/hv/Makefile": hv_makefile,
+    })
+    for path in root.rglob("*"):
+        os.utime(path, (time.time() - 3600, time.time() - 3600))
+    return root
+
+
+def test_a_symbol_the_tree_lacks_is_unknown_not_n(tmp_path) -> None:
+    # The driver was made against a tree that has HYPERV_VMBUS; this one does not define it.
+    root = arch_tree(tmp_path / "tree", HV_KCONFIG, HV_MAKEFILE + "obj-$(CONFIG_HYPERV_VTL)\t+= hv_vtl.o\n")
     new = HV_KCONFIG.replace("endmenu\n", "config HYPERV_VTL\n\ttristate \"VTL\"\n\tdepends on X86_64 && HYPERV_VMBUS\n\nendmenu\n")
     found = BuildClasses(root, Kconfig(root, {"x86": ("X86", "X86_64"), "arm64": ("ARM64",)}))
     assert found.kconfig.state("HYPERV_VMBUS", "x86") == (False, True)
@@ -162,17 +168,8 @@ def test_a_symbol_the_tree_lacks_is_unknown_not_n(tmp_path) -> None:
 def test_states_judged_with_symbols_left_open_neither_reach_nor_come_from_the_tree_cache(tmp_path) -> None:
     from hvlint.tree import cache
 
-    root = tmp_path / "tree"
-    files = {
-        "Kconfig": 'source "arch/$(SRCARCH)/Kconfig"\n\nsource "drivers/hv/Kconfig"\n',
-        "arch/x86/Kconfig": "config X86_64\n\tdef_bool y\n",
-        "arch/arm64/Kconfig": "config ARM64\n\tdef_bool y\n",
-        "drivers/hv/Kconfig": "config HYPERV_VTL\n\ttristate \"VTL\"\n\tdepends on X86_64 && HYPERV_VMBUS\n",
-    }
-    for rel, text in files.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(text)
-        os.utime(root / rel, (time.time() - 3600, time.time() - 3600))  # settled: cached
+    vtl = "config HYPERV_VTL\n\ttristate \"VTL\"\n\tdepends on X86_64 && HYPERV_VMBUS\n"
+    root = arch_tree(tmp_path / "tree", vtl, HV_MAKEFILE)
     arches = {"x86": ("X86", "X86_64"), "arm64": ("ARM64",)}
     open_ = (["HYPERV_VMBUS"], (None, True))
     for left_open, want in (open_, ([], (False, True)), ([], (False, True)), open_):
