@@ -215,8 +215,7 @@ def test_hv103_messages_and_the_arm64_name_of_an_alias(tree) -> None:
     )})
     assert messages(root, "HV103") == [
         ("drivers/hv/hv_common.c:4", "hv_set_register() takes the synthetic alias HV_SYN_REG_*, not "
-         "HV_REGISTER_GUEST_CRASH_P0; HV_SYN_REG_CRASH_P0 is not defined yet (a tree from before the alias "
-         "rename): hvlint --diff shows how to define it for each arch and rewrite the call, hvlint --fix does it"),
+         "HV_REGISTER_GUEST_CRASH_P0: rename it HV_SYN_REG_CRASH_P0 (this tree has none yet)"),
         ("drivers/hv/hv_common.c:5", "hv_set_register() takes the synthetic alias HV_SYN_REG_*, not "
          "HV_REGISTER_SCONTROL: use HV_SYN_REG_SCONTROL"),
     ]
