@@ -9,19 +9,18 @@ import sys
 from pathlib import Path
 from typing import List, Optional
 
-# Debian's linux-source-6.1, unpacked here for local measurements (never in the repository).
-DEFAULT_TREE = Path("/work/kernels/linux-source-6.1")
-TREE_ENV = "HVLINT_BENCH_TREE"
+# The one environment variable that names a kernel source tree (docs/testing.md).
+TREE_ENV = "HVLINT_KERNEL_TREE"
 
 
 def given_tree(cli_tree: Optional[Path]) -> Optional[Path]:
-    """The tree to measure: ``--tree``, else ``$HVLINT_BENCH_TREE``, else DEFAULT_TREE when
-    it is there; None when there is none (the caller generates one)."""
+    """The tree to measure: ``--tree``, else ``$HVLINT_KERNEL_TREE``; None when neither is
+    given (the caller generates one)."""
     if cli_tree is not None:
         return Path(cli_tree)
     if os.environ.get(TREE_ENV):
         return Path(os.environ[TREE_ENV])
-    return DEFAULT_TREE if DEFAULT_TREE.is_dir() else None
+    return None
 
 
 def hvlint_command(spec: Optional[str] = None) -> List[str]:

@@ -14,8 +14,8 @@ What it does:
     scratch folder;
   * prints the numbers and the gate's cost above Python's start-up.
 
-The tree: ``--tree DIR``, else ``$HVLINT_BENCH_TREE``, else /work/kernels/linux-source-6.1
-when present, else a generated tree of kernel shape (bench/synth_tree.py; ``--quick`` makes
+The tree: ``--tree DIR``, else ``$HVLINT_KERNEL_TREE`` (a kernel source tree such as Debian's
+linux-source-6.1), else a generated tree of kernel shape (bench/synth_tree.py; ``--quick`` makes
 it small). Nothing from the tree is written anywhere but a temporary folder.
 
 ``--mail FILE`` measures one patch mail instead (issue 19): ``hvlint --root TREE MAIL`` with a
@@ -247,7 +247,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     ap.add_argument(
         "--tree",
         type=Path,
-        help="kernel tree (default: $HVLINT_BENCH_TREE, linux-source-6.1, or generated)",
+        help="kernel tree (default: $HVLINT_KERNEL_TREE, else generated)",
     )
     ap.add_argument(
         "--runs", type=int, default=5, help="runs per measurement (the median is shown)"
@@ -263,7 +263,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         tree = given_tree(args.tree)
         if args.mail is not None:
             if tree is None:
-                print("--mail needs a kernel tree (--tree or $HVLINT_BENCH_TREE)", file=sys.stderr)
+                print("--mail needs a kernel tree (--tree or $HVLINT_KERNEL_TREE)", file=sys.stderr)
                 return 2
             return measure_mail(tree, args.mail, args.runs, work)
         if tree is None:

@@ -11,7 +11,7 @@ What it measures, on the real server (``python -m hvlint.lsp``) over stdio with 
 3. The same re-lint in process (``Engine.lint`` on the lint thread's Linter): the server-side
    part without JSON and pipes.
 
-The workspace is /work/kernels/linux-source-6.1 when present (or ``--tree``), else the small
+The workspace is ``--tree DIR``, else ``$HVLINT_KERNEL_TREE`` (a kernel source tree), else the small
 test tree in tests/data/lsp/tree. The 5,000-line file is generated here, with kernel-shaped
 functions, comments, strings, #ifdef blocks and both good and bad accessor calls.
 
@@ -267,7 +267,7 @@ def run_in_process(tree: Path, text: str, keystrokes: int) -> Dict[str, object]:
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
-        "--tree", type=Path, help="workspace (default: $HVLINT_BENCH_TREE, linux-source-6.1 if present)"
+        "--tree", type=Path, help="workspace (default: $HVLINT_KERNEL_TREE, else the small test tree)"
     )
     parser.add_argument("--lines", type=int, default=5000)
     parser.add_argument("--keystrokes", type=int, default=40)

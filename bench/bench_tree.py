@@ -24,8 +24,8 @@ checkpatch's lines/s on drivers/hv/*.c. The drivers/hv/*.c run of hvlint alone i
 reference: at 13,000 lines it is mostly interpreter start-up and the tree's symbol index, so
 200x there would need a start-up far below the 150 ms target itself.
 
-The tree: ``--tree DIR``, else ``$HVLINT_BENCH_TREE``, else /work/kernels/linux-source-6.1
-when present, else a generated tree of the same shape and size (bench/synth_tree.py) in a
+The tree: ``--tree DIR``, else ``$HVLINT_KERNEL_TREE`` (a kernel source tree such as Debian's
+linux-source-6.1), else a generated tree of the same shape and size (bench/synth_tree.py) in a
 temporary folder. ``--quick`` generates a small tree instead, so a test can smoke-run the script
 in seconds. The script says which tree it used.
 
@@ -55,7 +55,7 @@ from typing import Dict, List, Optional, Sequence
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import synth_tree  # noqa: E402  (a sibling script, not a package)
-from bench_common import DEFAULT_TREE, given_tree, hvlint_command  # noqa: E402
+from bench_common import given_tree, hvlint_command  # noqa: E402
 
 GREP_PATTERN = "HV_|hv_"
 PAGE = os.sysconf("SC_PAGE_SIZE")
@@ -520,8 +520,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument(
         "--tree",
-        help="kernel tree to measure (default: $HVLINT_BENCH_TREE, then "
-        f"{DEFAULT_TREE}, then a generated one)",
+        help="kernel tree to measure (default: $HVLINT_KERNEL_TREE, else a generated one)",
     )
     ap.add_argument(
         "--quick",

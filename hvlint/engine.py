@@ -468,9 +468,20 @@ class Linter:
     def set_build_overlay(self, relpath: str, text: Optional[str]) -> None:
         """Use ``text`` for a Makefile, Kbuild or Kconfig file (None: deleted) when deciding
         which arch a file is built for (a patch that adds a file and its build rule)."""
-        if self.builds is not None and self._build_answers is not None:
-            self.builds.set_overlay(relpath, text)
+        builds = self.series_builds()
+        if builds is not None:
+            builds.set_overlay(relpath, text)
+
+    def series_builds(self) -> Optional[BuildClasses]:
+        """Where a patch series' build files go: the tree's build classes or, without a
+        tree, ones that know only what the series brings (None with Kconfig off). The
+        caller changes them, so answers stored for the tree no longer hold."""
+        if self.builds is None and self.root is None and self.settings.use_kconfig:
+            self.builds = BuildClasses(None, Kconfig(None, self.data.kconfig_arch))
+            self._build_answers = CachedBuilds(self.builds, None, Path())
+        if self._build_answers is not None:
             self._build_answers.overlaid = True
+        return self.builds
 
     def _overlay_scan(self, relpath: str, text: str) -> ScannedFile:
         """``set_overlay`` that hands back the scan (one hash and one scan per keystroke)."""

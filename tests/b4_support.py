@@ -4,8 +4,8 @@ The tree is tests/data/b4/tree: laid out like a kernel from before the v6.9 regi
 (x86 MSRs still named ``HV_REGISTER_*``, no ``HV_SYN_REG_*`` or ``HV_MSR_*`` aliases, so both
 ``--scheme syn-reg`` and ``--scheme auto`` judge it as syn-reg), with the files and folders
 checkpatch.pl looks for at a kernel's top. Its scripts/checkpatch.pl is
-tests/data/b4/checkpatch_standin.py, or the real script when ``$HVLINT_B4_CHECKPATCH`` names
-one (with the spelling.txt and const_structs.checkpatch next to it).
+tests/data/b4/checkpatch_standin.py, or the real scripts/checkpatch.pl of the kernel tree
+``$HVLINT_KERNEL_TREE`` names (with the spelling.txt and const_structs.checkpatch next to it).
 
 ``SERIES``: patch 1 is faulty for both tools (a trailing blank for checkpatch, an x86-only
 name in drivers/hv/ for hvlint: ``HV_DEPRECATING_AEOI_RECOMMENDED``, which only the tree's
@@ -17,7 +17,6 @@ them.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shlex
 import shutil
@@ -29,13 +28,13 @@ from pathlib import Path
 from typing import Dict, List, Optional, Sequence
 
 import gate_series as gs
+from conftest import kernel_checkpatch
 
 DATA = Path(__file__).parent / "data" / "b4"
 TREE = DATA / "tree"
 STANDIN = DATA / "checkpatch_standin.py"
 REVIEW_CHECKS = DATA / "review_checks.py"
 README = Path(__file__).resolve().parent.parent / "README.md"
-REAL_CHECKPATCH = "HVLINT_B4_CHECKPATCH"
 CHECKPATCH_DATA = ("spelling.txt", "const_structs.checkpatch")
 
 HV_C = "drivers/hv/hv.c"
@@ -80,9 +79,8 @@ COLOURS = {"32": "success", "31": "warning", "31;5": "fail", "90": "pending"}
 
 
 def real_checkpatch() -> Optional[Path]:
-    """The real checkpatch.pl named by ``$HVLINT_B4_CHECKPATCH``, or None (use the stand-in)."""
-    given = os.environ.get(REAL_CHECKPATCH)
-    return Path(given) if given else None
+    """The real checkpatch.pl of ``$HVLINT_KERNEL_TREE``, or None (use the stand-in)."""
+    return kernel_checkpatch()
 
 
 def b4_env(home: Path) -> Dict[str, str]:

@@ -17,6 +17,26 @@ from hvlint.engine import Linter
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 EXPECT = re.compile(r"expect:\s*([A-Z0-9_ ]*?)\s*\*/")
+# The one environment variable that names a kernel source tree for the tests that need one.
+KERNEL_TREE_ENV = "HVLINT_KERNEL_TREE"
+
+
+def kernel_tree() -> Optional[Path]:
+    """The kernel source tree ``$HVLINT_KERNEL_TREE`` names, or None when it is unset."""
+    given = os.environ.get(KERNEL_TREE_ENV)
+    return Path(given) if given else None
+
+
+def kernel_checkpatch() -> Optional[Path]:
+    """``scripts/checkpatch.pl`` of ``$HVLINT_KERNEL_TREE``, or None."""
+    root = kernel_tree()
+    return root / "scripts" / "checkpatch.pl" if root is not None else None
+
+
+def updating_golden() -> bool:
+    """Whether this run rewrites golden files: ``HVLINT_UPDATE_GOLDEN=1`` (any other value
+    compares with them, as when it is unset)."""
+    return os.environ.get("HVLINT_UPDATE_GOLDEN") == "1"
 
 
 def write_tree(root: Path, files: Dict[str, str]) -> Path:

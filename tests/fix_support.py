@@ -8,7 +8,6 @@ the golden files from the current output (then review them with git diff).
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -17,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
+from conftest import updating_golden
 from git_support import clean_env, run_git
 from hvlint import ruledata
 from hvlint.config import load_settings
@@ -26,6 +26,18 @@ TESTS = Path(__file__).resolve().parent
 FIXTURES = TESTS / "fixtures" / "fix"
 GOLDEN = TESTS / "golden" / "fix"
 ARCH_MACRO = {"x86": "CONFIG_X86", "arm64": "CONFIG_ARM64"}
+# The compiler of each arch: the host gcc (x86_64) and Debian's arm64 cross gcc.
+ARCH_GCC = {"x86": "gcc", "arm64": "aarch64-linux-gnu-gcc"}
+
+
+def arch_gcc(arch: str) -> Optional[str]:
+    """The gcc that compiles for ``arch``, or None when it is not installed."""
+    return shutil.which(ARCH_GCC[arch])
+
+
+def compiled_arches() -> Tuple[str, ...]:
+    """The arches whose gcc is installed (arm64's cross gcc may not be)."""
+    return tuple(arch for arch in ARCH_GCC if arch_gcc(arch) is not None)
 
 
 @dataclass(frozen=True)
@@ -163,12 +175,16 @@ def built_files(root: Path, arch: str) -> List[str]:
 
 
 def compile_errors(root: Path, arch: str) -> Dict[str, str]:
-    """``gcc -fsyntax-only`` of every file built for ``arch``: file -> first error."""
+    """``<arch's gcc> -fsyntax-only`` of every file built for ``arch`` (by hvlint's path and
+    Kconfig classes, with ``-DCONFIG_<ARCH>`` and the tree's stub headers): file -> first error.
+    The caller skips when :func:`arch_gcc` finds no compiler."""
+    gcc = arch_gcc(arch)
+    assert gcc is not None, f"no {ARCH_GCC[arch]} installed"
     errors = {}
     for rel in built_files(root, arch):
         proc = subprocess.run(
             [
-                "gcc",
+                gcc,
                 "-fsyntax-only",
                 "-std=gnu11",
                 "-Wall",
@@ -198,7 +214,7 @@ def golden(name: str) -> Optional[bytes]:
 
 def update_golden(name: str, data: bytes) -> bool:
     """Rewrite a golden file when HVLINT_UPDATE_GOLDEN=1; True when it did."""
-    if os.environ.get("HVLINT_UPDATE_GOLDEN") != "1":
+    if not updating_golden():
         return False
     GOLDEN.mkdir(parents=True, exist_ok=True)
     (GOLDEN / f"{name}.diff").write_bytes(data)

@@ -6,10 +6,10 @@ reporters' shapes, not the rules' wording. Set HVLINT_UPDATE_GOLDEN=1 to rewrite
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence
 
+from conftest import updating_golden
 from hvlint import ruledata
 from hvlint.findings import Finding, PatchRef
 from hvlint.reporters import ReportMeta
@@ -157,7 +157,7 @@ def meta(
 def check_golden(name: str, text: str) -> None:
     """Compare ``text`` with tests/data/reporters/NAME (rewrite it with HVLINT_UPDATE_GOLDEN=1)."""
     path = GOLDEN / name
-    if os.environ.get("HVLINT_UPDATE_GOLDEN"):
+    if updating_golden():
         path.write_text(text)
     assert path.is_file(), f"missing golden file {path} (run with HVLINT_UPDATE_GOLDEN=1)"
     assert text == path.read_text()

@@ -15,7 +15,7 @@ patch faulty for both checkpatch and hvlint, one clean):
 
 The tree's scripts/checkpatch.pl is a stand-in (tests/data/b4/checkpatch_standin.py: one
 real rule, checkpatch's one-line report shape), since CI has no kernel tree; with
-``HVLINT_B4_CHECKPATCH=/path/to/linux/scripts/checkpatch.pl`` the same tests run the real one.
+``HVLINT_KERNEL_TREE=/path/to/linux`` the same tests run its real scripts/checkpatch.pl.
 """
 
 from __future__ import annotations

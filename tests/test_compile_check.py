@@ -287,7 +287,7 @@ SPECS = [
 ]
 
 
-def test_resolve_reads_the_makefiles_and_the_config(tmp_path: Path, cross: str) -> None:
+def test_resolve_reads_the_makefiles_and_the_config(tmp_path: Path) -> None:
     tree = write(tmp_path, TREE)
     config = {"CONFIG_HYPERV": "m", "CONFIG_PCI_HYPERV": "m", "CONFIG_PCI_HYPERV_INTERFACE": "m"}
     arm = hvobjects.resolve(tree, SPECS, ARM64, config)
@@ -306,7 +306,7 @@ def test_resolve_reads_the_makefiles_and_the_config(tmp_path: Path, cross: str) 
     assert no_hyperv == [hvobjects.Unit("drivers/hv/", "CONFIG_HYPERV not set")]
 
 
-def test_compiled_objects_leave_composites_out(tmp_path: Path, cross: str) -> None:
+def test_compiled_objects_leave_composites_out(tmp_path: Path) -> None:
     build = write(tmp_path, {
         "drivers/hv/.hv.o.cmd": "savedcmd_drivers/hv/hv.o := gcc ...\nsource_drivers/hv/hv.o := x\n",
         "drivers/hv/hv.o": "",
@@ -361,7 +361,7 @@ diff --git a/drivers/hv/hv.c b/drivers/hv/hv.c
 """
 
 
-def test_the_work_copy_takes_one_patch_off_before_the_next(tmp_path: Path, cross: str) -> None:
+def test_the_work_copy_takes_one_patch_off_before_the_next(tmp_path: Path) -> None:
     if shutil.which("patch") is None:
         pytest.skip("needs patch")
     header = "".join(f"/* line {n} */\n" for n in range(1, 41)) + "\n"

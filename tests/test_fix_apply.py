@@ -1,6 +1,12 @@
-"""``hvlint --fix`` on the fixture trees, checked for real: the fixed sources compile for x86
-and arm64 with gcc, hvlint then reports exactly what --fix said it left, and a second run
-changes nothing."""
+"""``hvlint --fix`` on the fixture trees, checked for real: the fixed sources pass
+``gcc -fsyntax-only`` for x86 (the host gcc) and for arm64 (Debian's aarch64-linux-gnu-gcc;
+skipped where it is not installed), hvlint then reports exactly what --fix said it left, and
+a second run changes nothing.
+
+The compile is a syntax and type check of each file against the fixture's stub headers, with
+``-DCONFIG_X86`` or ``-DCONFIG_ARM64``, not a kernel build: the files are those hvlint's own
+path and Kconfig classes say each arch builds. The kernel builds of fixed real trees are
+tests/test_compile_check.py's tool (tools/compile_check.py)."""
 
 from __future__ import annotations
 
@@ -27,21 +33,23 @@ def fixed(tmp_path_factory):
     return out
 
 
+@pytest.mark.parametrize("arch", ["x86", "arm64"])
 @pytest.mark.parametrize("name", NAMES)
-def test_fixed_tree_compiles_for_both_arches(name, fixed):
+def test_fixed_tree_compiles_for_each_arch(name, arch, fixed):
+    if fs.arch_gcc(arch) is None:
+        pytest.skip(f"no {fs.ARCH_GCC[arch]} installed")
     case = fs.CASES[name]
     repo = fixed[name][0]
-    for arch in ("x86", "arm64"):
-        errors = fs.compile_errors(repo, arch)
-        if arch in case.broken:
-            # The build was broken before by x86 names in shared code; only the calls hvlint
-            # refused to touch (and said so) may still break it.
-            left = fs.left_report(fixed[name][1].stderr.decode())
-            assert errors and all(
-                any(n in msg for (_p, _c, n) in left) for msg in errors.values()
-            ), errors
-        else:
-            assert errors == {}, errors
+    errors = fs.compile_errors(repo, arch)
+    if arch in case.broken:
+        # The build was broken before by x86 names in shared code; only the calls hvlint
+        # refused to touch (and said so) may still break it.
+        left = fs.left_report(fixed[name][1].stderr.decode())
+        assert errors and all(
+            any(n in msg for (_p, _c, n) in left) for msg in errors.values()
+        ), errors
+    else:
+        assert errors == {}, errors
 
 
 @pytest.mark.parametrize("name", NAMES)

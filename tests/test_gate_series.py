@@ -11,9 +11,9 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from pathlib import Path
 
 import gate_series as gs
+from conftest import kernel_checkpatch, kernel_tree
 import pytest
 
 
@@ -190,17 +190,14 @@ def test_checkpatch_git_blocks_name_each_commit_and_the_formatted_patch_line(wor
     assert f"#{marked}: FILE: drivers/hv/hv.c:28:\n+\trdmsrl(HV_X64_MSR_SIMP, simp);" in out
 
 
-CHECKPATCH = Path("/work/kernels/linux-source-6.1/scripts/checkpatch.pl")
-
-
-@pytest.mark.skipif(
-    not CHECKPATCH.is_file(), reason="no kernel tree with scripts/checkpatch.pl here"
-)
+@pytest.mark.skipif(kernel_tree() is None, reason="HVLINT_KERNEL_TREE is unset (needs the real scripts/checkpatch.pl)")
 def test_same_sections_and_line_counts_as_checkpatch_pl(work):
     import subprocess
 
+    checkpatch = kernel_checkpatch()
+    assert checkpatch is not None and checkpatch.is_file(), f"HVLINT_KERNEL_TREE has no {checkpatch}"
     real = subprocess.run(
-        ["perl", str(CHECKPATCH), "--no-tree", "--no-signoff", "--git", "base..HEAD"],
+        ["perl", str(checkpatch), "--no-tree", "--no-signoff", "--git", "base..HEAD"],
         cwd=work["repo"],
         env=gs.git_env(work["top"]),
         capture_output=True,

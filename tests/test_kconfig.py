@@ -296,6 +296,77 @@ def test_macros_are_unknown_not_guessed(tree) -> None:
     assert arch("drivers/hv/mshv_vtl_main.c") == "x86"  # the macro line is no attribute of the entry above
 
 
+TOP_MAKEFILE = (
+    "ARCH\t\t?= $(SUBARCH)\n\nSRCARCH \t:= $(ARCH)\n\n# Additional ARCH settings for x86\n"
+    "ifeq ($(ARCH),i386)\n        SRCARCH := x86\nendif\nifeq ($(ARCH),x86_64)\n        SRCARCH := x86\nendif\n"
+)
+BITS = {
+    "arch/x86/Kconfig": '\nconfig 64BIT\n\tbool "64-bit kernel" if "$(ARCH)" = "x86"\n\tdefault "$(ARCH)" != "i386"\n',
+    "arch/arm64/Kconfig": "\nconfig 64BIT\n\tdef_bool y\n",
+    "drivers/hv/Kconfig": (
+        '\nconfig HV_ANY_64BIT\n\ttristate "Any 64-bit arch"\n\tdepends on HYPERV\n\tdepends on 64BIT || COMPILE_TEST\n'
+        '\nconfig HV_32BIT_ONLY\n\tbool "32-bit only"\n\tdepends on HYPERV && !64BIT\n'
+        '\nconfig HV_IN_ARCH\n\tdef_bool y\n\tdepends on "$(ARCH)" = "x86_64"\n'
+    ),
+}
+
+
+def with_bits(top_makefile: bool) -> Dict[str, str]:
+    """BASE with 64BIT in the arch Kconfig files, drivers that use it and, when asked, the
+    top Makefile that names ARCH=x86_64 and ARCH=i386 builds of arch/x86."""
+    files = dict(BASE)
+    for path, text in BITS.items():
+        files[path] = BASE[path] + text
+    files["drivers/hv/Makefile"] += (
+        "obj-$(CONFIG_HV_ANY_64BIT) += hv_any64.o\nobj-$(CONFIG_HV_32BIT_ONLY) += hv_32.o\n"
+        "obj-$(CONFIG_HV_IN_ARCH) += hv_in_arch.o\n"
+    )
+    if top_makefile:
+        files["Makefile"] = TOP_MAKEFILE
+    return files
+
+
+def test_arch_names_of_the_top_makefile_decide_arch_macros(tree) -> None:
+    # 64BIT: asked for ARCH=x86, on for x86_64, off for i386; always on for arm64.
+    arch, linter = classes(tree, with_bits(top_makefile=True))
+    kconfig = linter.builds.kconfig
+    assert kconfig.arch_values()["x86"] == [["x86", "i386"], ["x86", "x86"], ["x86", "x86_64"]]
+    assert [kconfig.state("64BIT", a) for a in ("x86", "arm64")] == [(True, True), (True, False)]
+    assert arch("drivers/hv/hv_any64.c") is None  # built for both: classed, not "cannot tell"
+    assert linter.file_notes("drivers/hv/hv_any64.c") == ["drivers/hv/hv_any64.c: class neutral"]
+    assert arch("drivers/hv/hv_32.c") == "x86"  # arm64 is always 64-bit
+    assert arch("drivers/hv/hv_in_arch.c") == "x86"  # a `depends on` with $(ARCH) too
+
+
+def test_without_the_top_makefile_arch_macros_stay_unknown(tree) -> None:
+    # A partial tree does not say which ARCH names build arch/x86: not guessed.
+    arch, linter = classes(tree, with_bits(top_makefile=False))
+    assert linter.builds.kconfig.state("64BIT", "x86") == (None, None)
+    assert arch("drivers/hv/hv_any64.c") is None
+    assert any("Kconfig cannot tell whether it is built for x86" in n for n in linter.file_notes("drivers/hv/hv_any64.c"))
+
+
+def test_string_constants_compare() -> None:
+    from hvlint.tree.kconfig_expr import evaluate
+
+    unknown = lambda name: (None, None)  # noqa: E731
+    assert evaluate('"x86" = "x86"', unknown) == (True, False)
+    assert evaluate('"x86_64" != "i386"', unknown) == (True, False)
+    assert evaluate('"arm64" = "x86"', unknown) == (False, True)
+    assert evaluate('"$(ARCH)" = "x86"', unknown) == (None, None)
+    assert evaluate('FOO = "x86"', unknown) == (None, None)
+
+
+def test_an_arch_the_tree_has_no_folder_for_builds_nothing(tree) -> None:
+    # Only x86 and arm64 in arch/: HYPERV && X86_64 is x86 code, though "other" reads nothing.
+    files = {k: v for k, v in BASE.items() if k != "arch/parisc/Kconfig"}
+    files["drivers/hv/Kconfig"] = BASE["drivers/hv/Kconfig"] + "\nconfig HV_X86_64\n\ttristate \"x\"\n\tdepends on HYPERV && X86_64\n"
+    files["drivers/hv/Makefile"] += "obj-$(CONFIG_HV_X86_64) += hv_x86_64.o\n"
+    arch, linter = classes(tree, files)
+    assert not linter.builds.kconfig.arch_known("other")
+    assert arch("drivers/hv/hv_x86_64.c") == "x86"
+
+
 def test_osource_leaves_undefined_symbols_undecided(tree) -> None:
     files = dict(BASE)
     files["drivers/hv/Makefile"] += "obj-$(CONFIG_HV_VENDOR_EXTRAS) += hv_vendor.o\n"

@@ -22,7 +22,9 @@ syncconfig`` (the tree is never written), then runs conf directly with the envir
 Kconfig recorded in ``include/config/auto.conf.cmd``. The kernel's answers are kept in
 ``WORK/answers-TREE.json``; ``--fresh`` asks again.
 
-    tools/kconfig_judge.py --tree /work/kernels/linux-7.2.8 [--work DIR] [--randconfigs N]
+    tools/kconfig_judge.py [--tree LINUX] [--work DIR] [--randconfigs N]
+
+``--tree`` defaults to ``$HVLINT_KERNEL_TREE``; one of the two must name a kernel source tree.
 
 Prints a table and ``N symbols, M disagreements``; exit 0 when they all agree, 1 when some
 disagree, 2 on a usage or build error. Not part of the test suite: CI has no kernel tree.
@@ -303,7 +305,9 @@ def judge(tree: Path, work: Path, randconfigs: Tuple[int, int], fresh: bool, job
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """The command line: exit 0 when hvlint and the kernel agree, 1 when not, 2 on errors."""
     parser = argparse.ArgumentParser(description="Judge hvlint's Kconfig answers with the kernel's own conf.")
-    parser.add_argument("--tree", type=Path, required=True, help="a kernel source tree (only read)")
+    env_tree = os.environ.get("HVLINT_KERNEL_TREE")
+    parser.add_argument("--tree", type=Path, default=Path(env_tree) if env_tree else None,
+                        help="a kernel source tree, only read (default: $HVLINT_KERNEL_TREE)")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "hvlint-kconfig-judge",
                         help="where conf is built and answers are kept (default: %(default)s)")
     parser.add_argument("--randconfigs", type=int, default=24,
@@ -315,6 +319,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                         help="more symbols to judge, without CONFIG_ (for example what the gating ones depend on)")
     parser.add_argument("--fresh", action="store_true", help="ask the kernel again instead of reusing kept answers")
     args = parser.parse_args(argv)
+    if args.tree is None:
+        parser.error("no kernel tree: give --tree or set HVLINT_KERNEL_TREE")
     tree = args.tree.resolve()
     if not ((tree / "Kconfig").is_file() and (tree / "arch").is_dir()):
         print(f"kconfig_judge: error: {tree}: not a kernel tree (no Kconfig and arch/ at its top)", file=sys.stderr)

@@ -83,6 +83,11 @@ def _find(haystack: List[str], needle: List[str], want: int, lowest: int) -> Opt
     return None
 
 
+def locate(haystack: List[str], needle: List[str], near: int) -> Optional[int]:
+    """The 0-based index nearest ``near`` where the lines ``needle`` occur in ``haystack``."""
+    return _find(haystack, needle, near, 0)
+
+
 def _start(count: int, start: int) -> int:
     """0-based index where a hunk side begins (``-5,0`` inserts after line 5)."""
     return start - 1 if count else start

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import IO, Dict, List, Optional, Sequence, Tuple
 
 from hvlint import ruledata
-from hvlint.gate import gitrange
+from hvlint.gate import buildhunks, gitrange
 from hvlint.gate import postimage
 from hvlint.findings import Finding, PatchRef
 from hvlint.tree.kconfig import is_build_file
@@ -396,19 +396,30 @@ class SeriesGate:
             return fd.old_path
         return None
 
+    def _known_text(self, path: Optional[str]) -> str:
+        """The text of ``path`` before this patch, from the series or the tree ("" when
+        neither knows all of it)."""
+        known = self.state.get(path) if path in self.state else self._tree_image(path) if path else None
+        return known.text() if known is not None and known.exact else ""
+
     def _update_build_file(self, patch: Patch, fd) -> None:
         """A patch's Makefile, Kbuild or Kconfig change: later files are classed with it."""
         if self._gone(fd) and is_build_file(fd.old_path):
             self.state[fd.old_path] = Image([], True)
             self.linter.set_build_overlay(fd.old_path, None)  # deleted, or renamed away
         if fd.new_path and is_build_file(fd.new_path) and not fd.binary:
+            before = self._known_text(fd.old_path) if fd.status != "added" else ""
             post = self._post_image(patch, fd)
             if post.overlay.exact:  # a Makefile rebuilt from its hunks alone would lose rules
                 self.state[fd.new_path] = post.overlay
                 self.linter.set_build_overlay(fd.new_path, post.overlay.text())
                 self.outcome.how[fd.new_path] = post.how
-            else:
-                self.outcome.how[fd.new_path] = "build-sparse"
+                return
+            self.outcome.how[fd.new_path] = "build-lines" if self.root is not None else "build-lines-no-tree"
+            builds = self.linter.series_builds()
+            if builds is not None:  # the lines the hunks add still count, beside the tree's
+                text = buildhunks.use_added_lines(builds, fd.new_path, fd.hunks, before)
+                self.state[fd.new_path] = postimage.split_lines(text)
 
     def _update(self, patch: Patch) -> List[Tuple[str, PostImage]]:
         """Build the post-images of one patch; return the C files it adds lines to."""
@@ -591,9 +602,12 @@ def _verbose(gate: SeriesGate, root: Optional[Path], stderr: IO) -> None:
         "in-tree": "the tree already holds the patch",
         "sparse": "rebuilt from the hunks alone",
         "given": "read from git",
-        "build-sparse": "could not be applied to the tree; the tree's file classes the others",
+        "build-lines": "could not be applied to the tree; the entries and rules its hunks add "
+        "count besides the tree's",
+        "build-lines-no-tree": "rebuilt from the hunks alone; the entries and rules they add count",
     }
     lines = [f"{path}: post-image {hows.get(how, how)}" for path, how in gate.outcome.how.items()]
+    lines += buildhunks.verbose_notes(linter, list(gate.outcome.images))
     lines += [f"note: {note}" for note in gate.outcome.notes]
     stderr.writelines(f"hvlint: {line}\n" for line in lines)
 

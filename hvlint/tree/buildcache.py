@@ -66,7 +66,8 @@ def build_deps(root: str, relpath: str, names: Sequence[str] = BUILD_FILES) -> O
 
 
 class CachedBuilds:
-    """``BuildClasses`` answers, kept per file in the tree cache ("build" product)."""
+    """``BuildClasses`` answers, kept per file in the tree cache ("build" product; with no
+    cache, as for a series gated without a tree, every answer is computed)."""
 
     def __init__(self, builds: BuildClasses, cache: Optional[TreeCache], root: Path) -> None:
         self.builds = builds

@@ -104,10 +104,17 @@ class Kbuild:
     def __init__(self, read: Callable[[str], Optional[str]]) -> None:
         self._read = read  # root-relative path -> text, or None when absent
         self._rules: Dict[str, List[Rule]] = {}
+        self._extra: Dict[str, List[Rule]] = {}  # folder -> rules known from elsewhere
 
     def forget(self, directory: str) -> None:
         """Read ``directory``'s Makefile again on the next question."""
         self._rules.pop(directory, None)
+
+    def add_rules(self, directory: str, rules: List[Rule]) -> None:
+        """Count ``rules`` as rules of ``directory`` besides its files' own (the lines a
+        patch adds to a Makefile it cannot be applied to)."""
+        self._extra.setdefault(directory, []).extend(rules)
+        self.forget(directory)
 
     def rules(self, directory: str) -> List[Rule]:
         """The object rules of ``directory``'s Kbuild and Makefile."""
@@ -118,7 +125,7 @@ class Kbuild:
                 text = self._read(rel)
                 if text is not None:
                     rules += read_rules(text, rel)
-            self._rules[directory] = rules
+            self._rules[directory] = rules + self._extra.get(directory, [])
         return self._rules[directory]
 
     def file_alternatives(self, relpath: str) -> List[Alternative]:

@@ -15,12 +15,12 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from typing import Callable, Dict, List, Optional, Tuple
 
 from hvlint.c.tristate import ARCHES, Tri, tri_and, tri_or
 from hvlint.tree import kconfig_parse
 from hvlint.tree.cache import Signature, TreeCache, signature, stat_all
-from hvlint.tree.kbuild import Alternative, Kbuild
+from hvlint.tree.kbuild import Alternative, Kbuild, Rule
 from hvlint.tree.kconfig_expr import FREE, OFF, ON, UNKNOWN, Pair, evaluate, evaluate_all, p_and, p_or
 
 # Keyword first, so re finds it by substring search (a leading ^[ \t]* costs 10x on the
@@ -33,6 +33,11 @@ _SELECT = re.compile(r"select[ \t]+([A-Za-z0-9_]+)")
 # Kconfig symbols that are never set for a real build of another arch.
 _NEVER = {"COMPILE_TEST"}
 _MAX_DEPTH = 80
+# The top Makefile's other names for an arch folder: ``ifeq ($(ARCH),x86_64)`` then
+# ``SRCARCH := x86``.
+_ARCH_NAME = re.compile(r"^ifeq[ \t]*\(\$\(ARCH\),[ \t]*([A-Za-z0-9_]+)[ \t]*\)[ \t]*\n[ \t]*SRCARCH[ \t]*:=[ \t]*([A-Za-z0-9_]+)", re.M)
+_ARCH_DEFAULT = re.compile(r"^SRCARCH[ \t]*:=[ \t]*\$\(ARCH\)[ \t]*$", re.M)
+_ARCH_MACROS = ("$(ARCH)", "$(SRCARCH)")
 
 
 def _keyword_lines(text: str, pattern: "re.Pattern[str]", leads: Tuple[str, ...]) -> List[Tuple[str, str, int]]:
@@ -61,12 +66,13 @@ class Kconfig:
     """The tree's Kconfig symbols, judged per arch."""
 
     def __init__(
-        self, root: Path, arch_symbols: Dict[str, Tuple[str, ...]], cache: Optional[TreeCache] = None
+        self, root: Optional[Path], arch_symbols: Dict[str, Tuple[str, ...]], cache: Optional[TreeCache] = None
     ) -> None:
-        self.root = root
+        self.root = root  # None: no tree, only the overlays (a patch series' Kconfig files)
         self.arch_symbols = arch_symbols
         self.cache = cache
         self._overlays: Dict[str, Optional[str]] = {}  # a patch's Kconfig files (None: deleted)
+        self._open: set = set()  # used by a patch's build lines, maybe defined where it was made
         self._reset()
 
     def _reset(self) -> None:
@@ -89,6 +95,8 @@ class Kconfig:
         self._memo: Dict[Tuple[str, str], Pair] = {}
         self._inherited: Dict[Tuple[int, str], Pair] = {}
         self._arches_read: Optional[set] = None
+        self._arch_values: Optional[Dict[str, List[List[str]]]] = None
+        self._arch_labels: Optional[set] = None
         self._depth = 0
 
     # -- finding the files -----------------------------------------------------------------
@@ -106,7 +114,9 @@ class Kconfig:
             if not self._overlays and self._cached():
                 return self._where
             self._where = {}
-            if (self.root / "Kconfig").is_file():
+            if self.root is None:
+                self._overlays_only()
+            elif (self.root / "Kconfig").is_file():
                 self._follow_sources("Kconfig")
             else:
                 self._walk_all()
@@ -137,6 +147,8 @@ class Kconfig:
         files = [rel for rel, _sig in stored["files"]]
         if not self._consistent(stored, len(files)):
             return False
+        if stored.get("arch_values") != self.arch_values():
+            return False
         parsed = {rel: kconfig_parse.Parsed(entries, {int(k): v for k, v in sites})
                   for rel, (entries, sites) in stored["parsed"].items()}
         for found in parsed.values():
@@ -154,7 +166,8 @@ class Kconfig:
             isinstance(v, list) and len(v) == 2 and all(x in (True, False, None) for x in v) for v in states.values()
         )):
             return False
-        self._memo = {tuple(k.rsplit(":", 1)): (v[0], v[1]) for k, v in states.items()}
+        # States judged with symbols left open (leave_open) are never stored, nor taken.
+        self._memo = {} if self._open else {tuple(k.rsplit(":", 1)): (v[0], v[1]) for k, v in states.items()}
         self._parsed = parsed
         self._stored = stored
         return True
@@ -205,6 +218,7 @@ class Kconfig:
             "arches": self._arches,
             "parents": self._parents,
             "undecided": self._undecided,
+            "arch_values": self.arch_values(),
             "parsed": {},
             "states": {},  # "NAME:arch" -> [can be on, can be off], as judged
         }
@@ -218,9 +232,18 @@ class Kconfig:
         self._overlays[rel] = text
         self._reset()
 
+    def leave_open(self, names: List[str]) -> None:
+        """Judge ``names`` unknown, not n, while no Kconfig file read defines them: the build
+        lines of a patch made against another tree use them, and that tree may define them.
+        Nothing judged from now on is stored in the tree cache."""
+        self._open.update(names)
+        self._memo.clear()
+
     def _text(self, rel: str) -> str:
         if rel in self._overlays:
             return self._overlays[rel] or ""
+        if rel not in self._texts and self.root is None:
+            self._texts[rel] = ""
         if rel not in self._texts:
             try:
                 self._texts[rel] = (self.root / rel).read_text(encoding="utf-8", errors="replace")
@@ -232,14 +255,14 @@ class Kconfig:
         """Read a Kconfig file the first time it is reached: its index, None when absent."""
         if rel in self._index:
             return self._index[rel]
-        path = str(self.root / rel)
-        sig = signature(path)  # before reading: a later change must not match it
+        path = str(self.root / rel) if self.root is not None else rel
         try:
-            if rel in self._overlays:
-                text, sig = self._overlays[rel], None  # None: never stored
+            if rel in self._overlays or self.root is None:
+                text, sig = self._overlays.get(rel), None  # None: never stored
                 if text is None:
                     raise FileNotFoundError(rel)
             else:
+                sig = signature(path)  # before reading: a later change must not match it
                 with open(path, "rb") as fh:
                     text = fh.read().decode("utf-8", "replace")
         except OSError:
@@ -271,6 +294,45 @@ class Kconfig:
             return sorted(d.name for d in (self.root / "arch").iterdir() if (d / "Kconfig").is_file())
         except OSError:
             return []
+
+    def arch_values(self) -> Dict[str, List[List[str]]]:
+        """For each arch of ``ARCHES``, the (SRCARCH, ARCH) pairs a build of it can have, as
+        the top Makefile says (``SRCARCH := $(ARCH)``, then ``ifeq ($(ARCH),x86_64)`` /
+        ``SRCARCH := x86``): every folder of arch/ with a Kconfig under its own name and
+        the other names it is built as. Empty when the top Makefile does not say it."""
+        if self._arch_values is None:
+            srcarches = self._srcarches() if self.root is not None else []
+            try:
+                top = (self.root / "Makefile").read_text(encoding="utf-8", errors="replace") if self.root else ""
+            except OSError:
+                top = ""
+            pairs = [[srcarch, srcarch] for srcarch in srcarches] if _ARCH_DEFAULT.search(top) else []
+            pairs += [[m.group(2), m.group(1)] for m in _ARCH_NAME.finditer(top) if pairs and m.group(2) in srcarches]
+            values: Dict[str, List[List[str]]] = {}
+            for pair in sorted(pairs):
+                values.setdefault(arch_label(pair[0]), []).append(pair)
+            self._arch_values = values
+        return self._arch_values
+
+    def arch_known(self, arch: str) -> bool:
+        """Whether the tree has ``arch`` at all: a folder of arch/ with a Kconfig stands for
+        it (every arch counts when no folder has one, or there is no tree)."""
+        if self._arch_labels is None:
+            self._arch_labels = {arch_label(s) for s in self._srcarches()} if self.root is not None else set()
+        return not self._arch_labels or arch in self._arch_labels
+
+    def _with_arch(self, exprs: List[str], arch: str, judge: Callable[[List[str]], Pair]) -> Pair:
+        """``judge(exprs)`` with ``$(ARCH)`` and ``$(SRCARCH)`` put in, once for each value a
+        build of ``arch`` can give them: possible where one of them makes it so."""
+        pairs = self.arch_values().get(arch) if any(m in e for e in exprs for m in _ARCH_MACROS) else None
+        if not pairs:
+            return judge(exprs)
+        on: Tri = False
+        off: Tri = False
+        for srcarch, name in pairs:
+            value = judge([e.replace("$(SRCARCH)", srcarch).replace("$(ARCH)", name) for e in exprs])
+            on, off = tri_or(on, value[0]), tri_or(off, value[1])
+        return on, off
 
     def _follow_sources(self, top: str) -> None:
         """Follow ``source`` from ``top`` once per SRCARCH, noting for each file the arches
@@ -320,6 +382,14 @@ class Kconfig:
         if not found and lead.startswith("o"):
             return [], f'{rel}:{line}: {lead}source "{target}" (absent)'
         return found, None
+
+    def _overlays_only(self) -> None:
+        """No tree: the overlays are all the Kconfig there is, each for every arch."""
+        self._walked = True
+        for rel in sorted(self._overlays):
+            at = self._add(rel)
+            if at is not None:
+                self._arches[at] = self._walk_arches(rel)
 
     def _walk_all(self) -> None:
         for dirpath, dirnames, filenames in os.walk(self.root):
@@ -387,6 +457,8 @@ class Kconfig:
             return OFF
         if name in ("y", "m"):
             return ON
+        if name in self._open and not self.defines(name):
+            return UNKNOWN
         self._load()  # may bring the states judged by an earlier run
         key = (name, arch)
         if key in self._memo:
@@ -400,7 +472,7 @@ class Kconfig:
         finally:
             self._depth -= 1
         self._memo[key] = result
-        if self._stored is not None and self.cache is not None:
+        if self._stored is not None and self.cache is not None and not self._open:
             self._stored["states"][f"{name}:{arch}"] = list(result)
             self.cache.store("kconfig", self._stored)
         return result
@@ -420,7 +492,8 @@ class Kconfig:
             _name, _line, kind, prompts, deps, defaults, _selects, choice_size = entry
             if kind not in ("", "bool", "tristate"):
                 return UNKNOWN  # an int, hex or string symbol is not on or off
-            dep = p_and(self._inherited_at(at, arch), evaluate_all(deps, lambda n: self.state(n, arch)))
+            dep = p_and(self._inherited_at(at, arch), self._with_arch(
+                deps, arch, lambda exprs: evaluate_all(exprs, lambda n: self.state(n, arch))))
             shown = OFF
             for cond in prompts:
                 shown = p_or(shown, self.evaluate(cond, arch))
@@ -465,12 +538,17 @@ class Kconfig:
         return result
 
     def evaluate(self, expr: str, arch: str) -> Pair:
-        """Judge a Kconfig expression on ``arch``."""
-        return evaluate(expr, lambda name: self.state(name, arch))
+        """Judge a Kconfig expression on ``arch``; ``$(ARCH)`` and ``$(SRCARCH)`` take each
+        value a build of ``arch`` can give them (``"$(ARCH)" = "x86"`` can be true and false)."""
+        return self._with_arch([expr], arch, lambda exprs: evaluate(exprs[0], lambda name: self.state(name, arch)))
 
     def possible(self, name: str, arch: str) -> Tri:
         """Can ``name`` be enabled when building ``arch``? True/False/None (unknown)."""
         return self.state(name, arch)[0]
+
+    def defines(self, name: str) -> bool:
+        """Whether a Kconfig file that is read (for any arch) defines ``name``."""
+        return name in self._load()
 
     def where(self, name: str) -> str:
         """Where a symbol is defined, for messages."""
@@ -489,16 +567,22 @@ class Kconfig:
 class BuildClasses:
     """Answers "does the tree build this file only for one arch, and why?"."""
 
-    def __init__(self, root: Path, kconfig: Kconfig) -> None:
-        self.root = root
+    def __init__(self, root: Optional[Path], kconfig: Kconfig) -> None:
+        self.root = root  # None: no tree, only what set_overlay() and add_rules() give
         self.kconfig = kconfig
         self._overlays: Dict[str, Optional[str]] = {}
         self.kbuild = Kbuild(self._read)
         self._cache: Dict[str, Tuple[Optional[Tuple[str, str]], Optional[str]]] = {}
+        # What only a patch's lines say (its hunks did not apply): the Makefile lines of
+        # the rules (dir/Makefile:N) and the Kconfig symbols, each with its build file.
+        self._unapplied_rules: Dict[str, str] = {}
+        self._unapplied_symbols: Dict[str, Tuple[str, int]] = {}
 
     def _read(self, rel: str) -> Optional[str]:
         if rel in self._overlays:
             return self._overlays[rel]
+        if self.root is None:
+            return None
         try:
             return (self.root / rel).read_text(encoding="utf-8", errors="replace")
         except OSError:
@@ -514,6 +598,31 @@ class BuildClasses:
             self._overlays[relpath] = text
             self.kbuild.forget(relpath.rpartition("/")[0])
         self._cache.clear()
+
+    def add_rules(self, makefile: str, rules: List[Rule]) -> None:
+        """Count ``rules``, the lines a patch adds to ``makefile`` where its hunks do not
+        apply, as rules of that folder besides the file's own."""
+        self.kbuild.add_rules(makefile.rpartition("/")[0], rules)
+        self._unapplied_rules.update((rule.where, makefile) for rule in rules)
+        self._cache.clear()
+
+    def note_unapplied_symbols(self, kconfig_file: str, names: Dict[str, int]) -> None:
+        """Remember that ``names`` are defined by a patch's lines alone, each at a line of
+        its new ``kconfig_file`` (for :meth:`unapplied_files` and the reasons given)."""
+        self._unapplied_symbols.update((name, (kconfig_file, line)) for name, line in names.items())
+
+    def unapplied_files(self, relpath: str) -> List[str]:
+        """The build files whose patch lines alone (hunks that did not apply) the build
+        rules of ``relpath`` rest on: Makefiles of its rules, Kconfig files of their symbols."""
+        files: Dict[str, None] = {}
+        for alt in self.kbuild.file_alternatives(relpath):
+            for expr, where in alt:
+                if where in self._unapplied_rules:
+                    files[self._unapplied_rules[where]] = None
+                for name in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", expr):
+                    if name in self._unapplied_symbols:
+                        files[self._unapplied_symbols[name][0]] = None
+        return sorted(files)
 
     def arch_of(self, relpath: str) -> Optional[Tuple[str, str]]:
         """(arch, reason) when ``relpath`` is only built for one arch, else None."""
@@ -542,14 +651,14 @@ class BuildClasses:
         alternatives = self.kbuild.file_alternatives(relpath)
         if not alternatives:
             return None, None
-        possible = {a: self.possible(alternatives, a) for a in ARCHES}
+        possible = {a: self.possible(alternatives, a) for a in ARCHES if self.kconfig.arch_known(a)}
         if all(p is False for p in possible.values()):
             rules = ", ".join(alt[0][1] for alt in alternatives)
             return None, f"no configuration of x86 or arm64 builds it ({rules}): classed by its path"
         for arch in ("x86", "arm64"):
-            if all(p is False for a, p in possible.items() if a != arch):
+            if arch in possible and all(p is False for a, p in possible.items() if a != arch):
                 return (arch, self._reason(arch, alternatives)), None
-        open_arches = [a for a in ("x86", "arm64") if possible[a] is None]
+        open_arches = [a for a in ("x86", "arm64") if a in possible and possible[a] is None]
         if open_arches:
             terms = sorted({where if expr == "$" else f"{where}: {self._spell(expr)}" for alt in alternatives for expr, where in alt
                             if self.kconfig.evaluate(expr, open_arches[0])[0] is None})
@@ -565,11 +674,18 @@ class BuildClasses:
             for expr, where in alt:
                 if self.kconfig.evaluate(expr, other)[0] is False:
                     sym = self._decisive(expr, other)
-                    site = f", which {self.kconfig.where(sym)} makes impossible on {other}" if sym else ""
+                    site = f", which {self._where(sym)} makes impossible on {other}" if sym else ""
                     why.append(f"{where} uses {self._spell(expr)}{site}")
                     break
         unique = list(dict.fromkeys(why))
         return f"built only for {arch}: " + "; ".join(unique)
+
+    def _where(self, name: str) -> str:
+        """Where ``name`` is defined: for a patch's Kconfig lines, at the patch's line."""
+        if name in self._unapplied_symbols:
+            rel, line = self._unapplied_symbols[name]
+            return f"{rel}:{line} (the patch's line)"
+        return self.kconfig.where(name)
 
     def _decisive(self, expr: str, arch: str) -> Optional[str]:
         """The first symbol of ``expr`` that cannot be on for ``arch``."""

@@ -4,7 +4,9 @@ A value is a pair ``(on, off)`` of three-valued answers (True, False, None for u
 whether some configuration of the arch makes the expression true, and whether some makes
 it false. ``!`` swaps the pair; ``&&`` and ``||`` combine each half as if the operands
 were independent, which is what a kernel developer reads from a ``depends on`` line.
-Comparisons with strings or numbers, ``$(...)`` macros and anything unparsable are unknown.
+Two string constants compare as strings (``"x86" = "x86"``, once the caller has put in
+what ``$(ARCH)`` stands for); other comparisons with strings or numbers, ``$(...)`` macros
+and anything unparsable are unknown.
 """
 
 from __future__ import annotations
@@ -123,7 +125,9 @@ def _flatten(expr: str) -> List[str]:
 
 
 def _compare(name: str, val: Pair, op: str, rhs: str, rval: Pair) -> Pair:
-    """``SYM = n``, ``SYM != n``, ``SYM = y``...; other comparisons are unknown."""
+    """``SYM = n``, ``SYM != n``, ``SYM = y``..., ``"a" = "b"``; other comparisons are unknown."""
+    if op in ("=", "!=") and _constant(name) and _constant(rhs):
+        return (ON if name == rhs else OFF) if op == "=" else (OFF if name == rhs else ON)
     if op not in ("=", "!=") or rhs not in ("n", "y", "m"):
         if name in ("n", "y", "m") and op in ("=", "!="):
             return _compare(rhs, rval, op, name, val)
@@ -133,6 +137,11 @@ def _compare(name: str, val: Pair, op: str, rhs: str, rval: Pair) -> Pair:
     else:  # = y or = m: on only if it can be on, and it may be the other of y/m
         equal = (False if val[0] is False else None, True if val[1] is True else None)
     return equal if op == "=" else p_not(equal)
+
+
+def _constant(token: str) -> bool:
+    """A quoted string without a macro in it (as :func:`_flatten` spells it)."""
+    return token.startswith('"') and token != '"$'
 
 
 _NAME = re.compile(r"\b[A-Za-z_][A-Za-z0-9_]*\b")
