@@ -293,16 +293,43 @@ def test_hv104_says_nothing_of_one_arch_when_only_one_arch_defines_aliases(tree,
 
 
 def test_hv104_a_shared_alias_definition_covers_both_arches(tree) -> None:
-    # x86 aliases plus one shared alias: both arches have aliases, so SIMP is missing on arm64;
-    # the shared definition itself is no use of the alias.
+    # x86 aliases plus one alias the driver defines for exactly x86 and arm64: both arches have
+    # aliases, so SIMP is missing on arm64; the definition itself is no use of the alias.
     found = hv104_messages({
         ".hvlint.toml": 'scheme = "syn-reg"\n',
         "arch/x86/include/asm/hyperv-tlfs.h": X86_TLFS,
-        "include/asm-generic/hyperv-tlfs.h": "/* SPDX-License-Identifier: GPL-2.0 */\n#define HV_SYN_REG_EOM\t0x00000014\n",
-        "drivers/hv/hv.c": ALIAS_USES,
+        "drivers/hv/hv.c": ALIAS_USES.replace("#include <asm/mshyperv.h>\n", (
+            "#include <asm/mshyperv.h>\n"
+            "#if defined(CONFIG_X86) || defined(CONFIG_ARM64)\n#define HV_SYN_REG_EOM\t0x00000014\n#endif\n")),
     }, tree)
-    assert [line for line, _ in found] == ["drivers/hv/hv.c:6", "drivers/hv/hv.c:12"]
+    assert [line for line, _ in found] == ["drivers/hv/hv.c:9", "drivers/hv/hv.c:15"]
     assert all(f"HV_SYN_REG_SIMP {ONE_ARCH} x86 (" in m for _, m in found)
+
+
+@pytest.mark.parametrize("arm64_only", [
+    "#define HV_SYN_REG_SYNIC_AVAILABLE\tBIT(2)\n",  # a feature bit sharing the prefix
+    "#define HV_SYN_REG_STIMER0_CONFIG(n)\t(HV_REGISTER_STIMER0_CONFIG + 2 * (n))\n",
+], ids=["feature-bit", "function-like"])
+def test_hv104_what_is_no_alias_gives_an_arch_no_alias_coverage(tree, arm64_only) -> None:
+    arm64 = "#define HV_REGISTER_STIMER0_CONFIG\t0x000B0000\n" + arm64_only
+    assert hv104_messages({
+        ".hvlint.toml": 'scheme = "syn-reg"\n',
+        "arch/x86/include/asm/hyperv-tlfs.h": X86_TLFS,
+        "arch/arm64/include/asm/hyperv-tlfs.h": arm64,
+        "drivers/hv/hv.c": ALIAS_USES,
+    }, tree) == []
+
+
+def test_hv104_a_shared_alias_is_evaluated_for_each_arch(tree) -> None:
+    # the value is a shared name: only evaluating it for x86 shows the MSR (HV101 has its own say)
+    found = hv104_messages({**SYN_REG, "include/asm-generic/hyperv-tlfs.h": (
+        "/* SPDX-License-Identifier: GPL-2.0 */\n"
+        "#define HV_REGISTER_VP_INDEX\t0x40000002\n"
+        "#define HV_SYN_REG_VP_INDEX\tHV_REGISTER_VP_INDEX\n"
+    )}, tree)
+    assert found == [("include/asm-generic/hyperv-tlfs.h:3", "HV_SYN_REG_VP_INDEX is defined in shared code with "
+                      "an arch-specific value (it is x86 MSR 0x40000002 on x86): define it per arch "
+                      "(arch/*/include/asm/hyperv-tlfs.h) or under #ifdef CONFIG_X86 / CONFIG_ARM64")]
 
 
 def test_hv104_alias_definitions_under_an_arch_guard_of_a_shared_header(tree) -> None:
@@ -339,13 +366,17 @@ def test_hv104_alias_definitions_in_the_arch_headers(tree) -> None:
     found = hv104_messages({
         ".hvlint.toml": 'scheme = "syn-reg"\n',
         "arch/x86/include/asm/hyperv-tlfs.h": X86_TLFS.replace("#endif\n", (
-            "#define HV_SYN_REG_VP_CONFIG\t0x00090000\n#define HV_SYN_REG_UNKNOWN\t(HV_NOWHERE + 1)\n#endif\n")),
+            "#define HV_REGISTER_VP_CONFIG\t0x00090000\n#define HV_SYN_REG_VP_CONFIG\tHV_REGISTER_VP_CONFIG\n"
+            "#define HV_SYN_REG_UNKNOWN\t(HV_NOWHERE + 1)\n#endif\n")),
         "arch/arm64/include/asm/hyperv-tlfs.h": ARM64_TLFS.replace("#endif\n", (
-            "#define HV_SYN_REG_TSC\t\t0x40000022\n#define HV_SYN_REG_UNKNOWN\t(HV_NOWHERE + 1)\n#endif\n")),
+            "#define HV_SYN_REG_TSC\t\t(HV_X64_MSR_TSC_FREQUENCY)\n"
+            "#define HV_SYN_REG_UNKNOWN\t(HV_NOWHERE + 1)\n#endif\n")),
+        # the x86 number, where arm64 sees it too: the arm64 alias above resolves through it
+        "include/asm-generic/hyperv-tlfs.h": "#define HV_X64_MSR_TSC_FREQUENCY\t0x40000022\n",
     }, tree)
     assert found == [
         ("arch/arm64/include/asm/hyperv-tlfs.h:14", "HV_SYN_REG_TSC is the arm64 synthetic alias but resolves to "
          "x86 MSR 0x40000022: define it as the HV_REGISTER_* VP register"),
-        ("arch/x86/include/asm/hyperv-tlfs.h:15", "HV_SYN_REG_VP_CONFIG is the x86 synthetic alias but resolves to "
+        ("arch/x86/include/asm/hyperv-tlfs.h:16", "HV_SYN_REG_VP_CONFIG is the x86 synthetic alias but resolves to "
          "0x00090000, not a synthetic MSR: define it as the HV_X64_MSR_* register"),
     ]
