@@ -294,15 +294,17 @@ def test_hv104_says_nothing_of_one_arch_when_only_one_arch_defines_aliases(tree,
 
 def test_hv104_a_shared_alias_definition_covers_both_arches(tree) -> None:
     # x86 aliases plus one alias the driver defines for exactly x86 and arm64: both arches have
-    # aliases, so SIMP is missing on arm64; the definition itself is no use of the alias.
+    # aliases, so SIMP is missing on arm64; the definitions themselves (a macro, an enum
+    # constant) are no uses of an alias.
     found = hv104_messages({
         ".hvlint.toml": 'scheme = "syn-reg"\n',
         "arch/x86/include/asm/hyperv-tlfs.h": X86_TLFS,
         "drivers/hv/hv.c": ALIAS_USES.replace("#include <asm/mshyperv.h>\n", (
             "#include <asm/mshyperv.h>\n"
-            "#if defined(CONFIG_X86) || defined(CONFIG_ARM64)\n#define HV_SYN_REG_EOM\t0x00000014\n#endif\n")),
+            "#if defined(CONFIG_X86) || defined(CONFIG_ARM64)\n#define HV_SYN_REG_EOM\t0x00000014\n#endif\n"
+            "enum { HV_SYN_REG_EOI = 0x00000015 };\n")),
     }, tree)
-    assert [line for line, _ in found] == ["drivers/hv/hv.c:9", "drivers/hv/hv.c:15"]
+    assert [line for line, _ in found] == ["drivers/hv/hv.c:10", "drivers/hv/hv.c:16"]
     assert all(f"HV_SYN_REG_SIMP {ONE_ARCH} x86 (" in m for _, m in found)
 
 
@@ -380,3 +382,9 @@ def test_hv104_alias_definitions_in_the_arch_headers(tree) -> None:
         ("arch/x86/include/asm/hyperv-tlfs.h:16", "HV_SYN_REG_VP_CONFIG is the x86 synthetic alias but resolves to "
          "0x00090000, not a synthetic MSR: define it as the HV_X64_MSR_* register"),
     ]
+
+
+def test_hv104_leaves_the_aliases_of_files_outside_the_kernel_proper_alone(tree) -> None:
+    # tools/hv is built for the host that runs it, not per arch: its alias is no shared one
+    found = hv104_messages({**SYN_REG, "tools/hv/hv_regs.h": "#define HV_SYN_REG_TOOL\tHV_X64_MSR_SCONTROL\n"}, tree)
+    assert found == []

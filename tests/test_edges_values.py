@@ -161,7 +161,7 @@ def test_a_cycle_is_told_from_where_it_is_entered(tree) -> None:
 
 @pytest.mark.parametrize("text, value", [
     ("0x40000080", 0x40000080), ("0X4000008aULL", 0x4000008A), ("10u", 10), ("10Ul", 10),
-    ("0177", 0o177), ("0177lu", 0o177), ("0", 0), ("0u", 0), ("09", 0),
+    ("0177", 0o177), ("0177lu", 0o177), ("0", 0), ("0u", 0), ("09", 0), ("017X", 0),
 ])
 def test_integer_literals_as_c_reads_them(text, value) -> None:
     # the resolver's literal reader: every suffix spelling, octal, and a malformed octal "09"
