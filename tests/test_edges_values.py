@@ -13,7 +13,7 @@ import re
 import pytest
 
 from conftest import lint_tree
-from hvlint.c.values import describe
+from hvlint.c.values import describe, parse_int_literal
 
 HEADER = r"""/* SPDX-License-Identifier: GPL-2.0 */
 #ifndef _ASM_GENERIC_HV_EDGES_H
@@ -58,6 +58,13 @@ HEADER = r"""/* SPDX-License-Identifier: GPL-2.0 */
 #define HV_DIV_SIGNS		((7 / -2) * 100 + (-7 / -2))	/* = -297 */
 #define HV_ZERO			(0x40000000 - 0x40000000)	/* = 0x00000000 */
 #define HV_MINUS_ONE		(0 - 1)			/* = -1 */
+
+/* literals: octal, suffixes, alone or in an expression */
+#define HV_OCTAL		0177			/* = 0x0000007F */
+#define HV_OCTAL_IN_EXPR	(0200 | 0x40000000)	/* = 0x40000080 */
+#define HV_SUFFIXED		0x40000000ULL		/* = 0x40000000 */
+#define HV_SUFFIXED_IN_EXPR	(0x40000000ul + 10U)	/* = 0x4000000A */
+#define HV_BAD_OCTAL		(09 + 1)		/* ? not a constant expression: (09 + 1) */
 
 /* casts keep the bits of their type */
 #define HV_U8			((u8)0x1FF)		/* = 0x000000FF */
@@ -150,3 +157,44 @@ def test_a_cycle_is_told_from_where_it_is_entered(tree) -> None:
     assert r.resolve("HV_REG_B", "x86").reason == "definition cycle: HV_REG_A -> HV_REG_B -> HV_REG_A"
     for _ in range(2):  # the second answer comes from the cache
         assert r.resolve("HV_REG_USES_MISSING", "arm64").reason == "HV_REG_MISSING is not defined for arm64"
+
+
+@pytest.mark.parametrize("text, value", [
+    ("0x40000080", 0x40000080), ("0X4000008aULL", 0x4000008A), ("10u", 10), ("10Ul", 10),
+    ("0177", 0o177), ("0177lu", 0o177), ("0", 0), ("0u", 0), ("09", 0), ("017X", 0),
+])
+def test_integer_literals_as_c_reads_them(text, value) -> None:
+    # the resolver's literal reader: every suffix spelling, octal, and a malformed octal "09"
+    assert parse_int_literal(text) == value
+
+
+@pytest.mark.parametrize("text", ["0X", "u10", "0xg"])
+def test_text_that_is_no_literal_is_refused(text) -> None:
+    with pytest.raises(ValueError):
+        parse_int_literal(text)
+
+
+def test_a_value_follows_an_edit_of_the_header_it_comes_from(tree) -> None:
+    # what the language server does: a header edited in the editor changes the values after it
+    root = tree({"include/asm-generic/hv-edit.h": "#define HV_EDIT_BASE\t0x40000000\n#define HV_EDIT_REG\t(HV_EDIT_BASE + 1)\n"})
+    linter, _result = lint_tree(root)
+    assert str(linter.resolver.resolve("HV_EDIT_REG", "x86")) == "0x40000001"
+    linter.lint_text("include/asm-generic/hv-edit.h", "#define HV_EDIT_BASE\t0x40000010\n#define HV_EDIT_REG\t(HV_EDIT_BASE + 1)\n")
+    assert str(linter.resolver.resolve("HV_EDIT_REG", "x86")) == "0x40000011"
+
+
+def test_an_expression_too_deep_to_evaluate_says_so(resolver) -> None:
+    text = "1+" * 999 + "1"  # within the length limit, 999 operators deep
+    assert resolver.evaluate(text, "arm64").reason == "expression nested too deeply to evaluate"
+
+
+def test_a_cycle_entered_from_outside_is_told_from_each_entry(tree) -> None:
+    # C leads into the A <-> B cycle: each name asked later names the cycle from itself, not C
+    root = tree({"include/asm-generic/hv-cycle.h": (
+        "#define HV_REG_C\t(HV_REG_A | 0x40000000)\n#define HV_REG_A\t(HV_REG_B + 1)\n#define HV_REG_B\tHV_REG_A\n"
+    )})
+    linter, _result = lint_tree(root)
+    r = linter.resolver
+    assert r.resolve("HV_REG_C", "x86").reason == "definition cycle: HV_REG_C -> HV_REG_A -> HV_REG_B -> HV_REG_A"
+    assert r.resolve("HV_REG_A", "x86").reason == "definition cycle: HV_REG_A -> HV_REG_B -> HV_REG_A"
+    assert r.resolve("HV_REG_B", "x86").reason == "definition cycle: HV_REG_A -> HV_REG_B -> HV_REG_A"
