@@ -171,3 +171,22 @@ def test_a_warm_run_answers_from_the_cache_without_reading_a_header(tmp_path):
     warm.prepare()
     assert warm.decls.files_read == 0
     assert warm.decls.x86_only("x86_qrwlock_only") == cold.decls.x86_only("x86_qrwlock_only")
+
+
+def test_arm64_sees_the_uapi_half_its_asm_generic_header_includes(tmp_path):
+    """6.12's SIGTRAP: arm64's uapi asm/signal.h includes <asm-generic/signal.h>, whose kernel
+    half includes <uapi/asm-generic/signal.h>; x86 defines it in its own uapi asm/signal.h."""
+    files = dict(KBUILD_TREE)
+    files.update({
+        "arch/arm64/include/uapi/asm/signal.h": "#define SA_RESTORER\t0x04000000\n#include <asm-generic/signal.h>\n",
+        "include/asm-generic/signal.h": "#include <uapi/asm-generic/signal.h>\n#include <asm/sigcontext.h>\n",
+        "include/uapi/asm-generic/signal.h": (
+            "#define SIGTRAP\t\t 5\ntypedef struct sigaltstack {\n\tvoid __user *ss_sp;\n} stack_t;\n"),
+        "arch/x86/include/uapi/asm/signal.h": (
+            "#define SIGTRAP\t\t 5\n#define SIGUNUSED_X86\t31\ntypedef struct sigaltstack {\n\tvoid __user *ss_sp;\n} stack_t;\n"),
+    })
+    index = _index(write_tree(tmp_path, files))
+    assert index.path_arches("include/uapi/asm-generic/signal.h") == {"arm64"}
+    assert index.x86_only("SIGTRAP") is None
+    assert index.x86_only("stack_t") is None
+    assert index.x86_only("SIGUNUSED_X86") == ("arch/x86/include/uapi/asm/signal.h:2", "macro")

@@ -273,12 +273,14 @@ class DeclIndex:
                 self._file_arches[rel] = self._file_arches.get(rel, frozenset()) | {arch}
 
     def _generic_files(self) -> Dict[str, str]:
-        """``asm-generic/X.h`` -> the file it names (include/ first, then include/uapi/)."""
+        """``asm-generic/X.h`` -> the file it names (include/ first, then include/uapi/), and
+        ``uapi/asm-generic/X.h`` (the kernel header's include of its uapi half) -> that half."""
         out: Dict[str, str] = {}
         for base in self.layout.generic:
             for rel in self._records:
                 if rel.startswith(base + "/"):
                     out.setdefault("asm-generic/" + rel[len(base) + 1:], rel)
+                    out.setdefault(base.split("/", 1)[-1] + rel[len(base):], rel)
         return out
 
     def path_arches(self, rel: str) -> FrozenSet[str]:
