@@ -190,3 +190,39 @@ def test_arm64_sees_the_uapi_half_its_asm_generic_header_includes(tmp_path):
     assert index.x86_only("SIGTRAP") is None
     assert index.x86_only("stack_t") is None
     assert index.x86_only("SIGUNUSED_X86") == ("arch/x86/include/uapi/asm/signal.h:2", "macro")
+
+
+KCONFIG_TREE = {
+    "Kconfig": (
+        'mainmenu "Linux/$(ARCH) Kernel Configuration"\n\nsource "arch/$(SRCARCH)/Kconfig"\n\n'
+        "config ACPI_WMI\n\ttristate \"WMI\"\n\tdepends on X86 && ACPI\n\n"
+        "config ACPI\n\tbool \"ACPI\"\n\n"
+        "config ARCH_USES_PG_UNCACHED\n\tbool\n\n"
+        "config NUMA\n\tbool \"NUMA\"\n"
+    ),
+    "arch/x86/Kconfig": "config X86\n\tdef_bool y\n\tselect ARCH_USES_PG_UNCACHED if X86_PAT\n\nconfig X86_PAT\n\tdef_bool y\n",
+    "arch/arm64/Kconfig": "config ARM64\n\tdef_bool y\n",
+    "include/linux/acpi.h": (
+        "#ifndef _LINUX_ACPI_H\n#define _LINUX_ACPI_H\n"
+        "#if defined(CONFIG_ACPI_WMI) || defined(CONFIG_ACPI_WMI_MODULE)\n"
+        "typedef void (*wmi_notify_handler) (u32 value, void *context);\n"
+        "extern int wmi_has_guid(const char *guid);\n"
+        "#else\nstatic inline int wmi_has_guid(const char *guid) { return 0; }\n#endif\n"
+        "#ifdef CONFIG_NUMA\nint acpi_map_pxm_to_node(int pxm);\n#endif\n#endif\n"
+    ),
+    "include/linux/page-flags.h": (
+        "enum pageflags {\n\tPG_locked,\n#ifdef CONFIG_ARCH_USES_PG_UNCACHED\n\tPG_uncached,\n#endif\n\t__NR_PAGEFLAGS,\n};\n"
+    ),
+}
+
+
+def test_a_shared_header_branch_only_x86_kconfig_can_take_is_x86_only(tmp_path):
+    """6.1's wmi_notify_handler and PG_uncached: declared in shared headers under a Kconfig
+    symbol only x86 can set (ACPI_WMI depends on X86; only x86 selects ARCH_USES_PG_UNCACHED)."""
+    files = dict(KBUILD_TREE)
+    files.update(KCONFIG_TREE)
+    index = _index(write_tree(tmp_path, files))
+    assert index.x86_only("wmi_notify_handler") == ("include/linux/acpi.h:4", "typedef")
+    assert index.x86_only("PG_uncached") == ("include/linux/page-flags.h:4", "enum")
+    for name in ("wmi_has_guid", "acpi_map_pxm_to_node", "PG_locked", "__NR_PAGEFLAGS"):
+        assert index.x86_only(name) is None, name
