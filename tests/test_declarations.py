@@ -226,3 +226,33 @@ def test_a_shared_header_branch_only_x86_kconfig_can_take_is_x86_only(tmp_path):
     assert index.x86_only("PG_uncached") == ("include/linux/page-flags.h:4", "enum")
     for name in ("wmi_has_guid", "acpi_map_pxm_to_node", "PG_locked", "__NR_PAGEFLAGS"):
         assert index.x86_only(name) is None, name
+
+
+IDTENTRY_H = """\
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _ASM_X86_IDTENTRY_H
+#define _ASM_X86_IDTENTRY_H
+#ifndef __ASSEMBLY__
+#define DECLARE_IDTENTRY_SYSVEC(vector, func)				\\
+	DECLARE_IDTENTRY(vector, func)
+DECLARE_IDTENTRY_SYSVEC(HYPERV_CALLBACK_VECTOR,	sysvec_hyperv_callback);
+DECLARE_IDTENTRY_SYSVEC(HYPERV_STIMER0_VECTOR,	sysvec_hyperv_stimer0);
+DECLARE_IDTENTRY_RAW_ERRORCODE(X86_TRAP_PF,	exc_page_fault);
+DECLARE_IDTENTRY_DF(X86_TRAP_DF,	exc_double_fault);
+#else
+.macro idtentry vector asmsym cfunc
+.endm
+#endif
+#endif
+"""
+
+
+def test_the_declaring_macros_of_x86_headers_declare_their_name():
+    """DECLARE_IDTENTRY_SYSVEC(vector, func) declares the handler; DECLARE_EARLY_PER_CPU its
+    per-cpu variable (x86's topology.h and smp.h)."""
+    found = _declared(IDTENTRY_H + "DECLARE_EARLY_PER_CPU_READ_MOSTLY(int, x86_cpu_to_node_map);\n"
+                      "DECLARE_EARLY_PER_CPU(u32, x86_cpu_to_acpiid);\n")
+    for name in ("sysvec_hyperv_callback", "sysvec_hyperv_stimer0", "exc_page_fault", "exc_double_fault",
+                 "x86_cpu_to_node_map", "x86_cpu_to_acpiid"):
+        assert (name, "variable") in found, name
+    assert not any(n in ("HYPERV_CALLBACK_VECTOR", "X86_TRAP_PF", "idtentry") for n, _k in found)
