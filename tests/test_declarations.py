@@ -256,3 +256,16 @@ def test_the_declaring_macros_of_x86_headers_declare_their_name():
                  "x86_cpu_to_node_map", "x86_cpu_to_acpiid"):
         assert (name, "variable") in found, name
     assert not any(n in ("HYPERV_CALLBACK_VECTOR", "X86_TRAP_PF", "idtentry") for n, _k in found)
+
+
+def test_a_trace_events_member_assignments_declare_nothing():
+    """7.2.8's include/trace/events/kvm.h: ``__entry->gfn = gfn;`` in TP_fast_assign, under
+    an x86-only Kconfig branch, is no declaration of ``gfn``."""
+    found = _declared(
+        "#ifdef CONFIG_KVM_ASYNC_PF\nDECLARE_EVENT_CLASS(kvm_async_get_page_class,\n"
+        "\tTP_PROTO(u64 gva, u64 gfn),\n\tTP_ARGS(gva, gfn),\n"
+        "\tTP_STRUCT__entry(\n\t\t__field(__u64, gva)\n\t\t__field(u64, gfn)\n\t),\n"
+        "\tTP_fast_assign(\n\t\t__entry->gva = gva;\n\t\t__entry->gfn = gfn;\n\t),\n"
+        "\tTP_printk(\"gva = %#llx, gfn = %#llx\", __entry->gva, __entry->gfn)\n);\n#endif\n"
+        "extern int kvm_async_pf_count;\n")
+    assert {n for n, _k in found} == {"kvm_async_pf_count"}
