@@ -132,7 +132,9 @@ class Linter:
         self._from_cache: Dict[str, Dict[int, str]] = {}  # reports from the tree cache: their quoted lines
         self._read_problems: Dict[str, Optional[str]] = {}  # what reading each linted file noted
         self.grammar = grammar_of(self.data)
-        self.decls = DeclIndex(self.root, layout_of(self.data), self.grammar, self._guard_reader)
+        self.decls = DeclIndex(self.root, layout_of(self.data), self.grammar, self._guard_reader,
+                               self._config_x86_only if self.builds is not None else None)
+        self._config_x86: Dict[str, bool] = {}
         self._own_decls: Dict[str, Tuple[ScannedFile, FileDecls]] = {}
         self._header_arch: Dict[str, Optional[Tuple[str, str]]] = {}  # driver-local headers
         self.prepared = False
@@ -245,9 +247,23 @@ class Linter:
         elif self.root is None:
             self._input_evidence[relpath] = evidence
 
-    def _guard_reader(self, relpath: str, text: str) -> Callable[[int], frozenset]:
-        """line -> arches of its #if stack, for a header of the declaration index."""
-        return scan(relpath, text, self.evaluator).arches_at
+    def _guard_reader(self, relpath: str, text: str, x86_configs: frozenset) -> Callable[[int], frozenset]:
+        """line -> arches of its #if stack, for a header of the declaration index; each of
+        ``x86_configs`` (Kconfig symbols only x86 can set) is undefined on arm64."""
+        evaluator = self.evaluator
+        if x86_configs:
+            unset = {f"CONFIG_{s}{end}": None for s in x86_configs for end in ("", "_MODULE")}
+            evaluator = ConditionEvaluator(self.arch_symbols, BuildMacros("arm64", unset, ()))
+        return scan(relpath, text, evaluator).arches_at
+
+    def _config_x86_only(self, symbol: str) -> bool:
+        """Whether the tree's Kconfig can set ``symbol`` for x86 and never for arm64."""
+        known = self._config_x86.get(symbol)
+        if known is None:
+            assert self.builds is not None
+            possible = self.builds.kconfig.possible
+            known = self._config_x86[symbol] = possible(symbol, "arm64") is False and possible(symbol, "x86") is not False
+        return known
 
     def file_declarations(self, sf: ScannedFile) -> FileDecls:
         """What ``sf`` declares at file scope (kept while its scan is the latest)."""

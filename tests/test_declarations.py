@@ -171,3 +171,101 @@ def test_a_warm_run_answers_from_the_cache_without_reading_a_header(tmp_path):
     warm.prepare()
     assert warm.decls.files_read == 0
     assert warm.decls.x86_only("x86_qrwlock_only") == cold.decls.x86_only("x86_qrwlock_only")
+
+
+def test_arm64_sees_the_uapi_half_its_asm_generic_header_includes(tmp_path):
+    """6.12's SIGTRAP: arm64's uapi asm/signal.h includes <asm-generic/signal.h>, whose kernel
+    half includes <uapi/asm-generic/signal.h>; x86 defines it in its own uapi asm/signal.h."""
+    files = dict(KBUILD_TREE)
+    files.update({
+        "arch/arm64/include/uapi/asm/signal.h": "#define SA_RESTORER\t0x04000000\n#include <asm-generic/signal.h>\n",
+        "include/asm-generic/signal.h": "#include <uapi/asm-generic/signal.h>\n#include <asm/sigcontext.h>\n",
+        "include/uapi/asm-generic/signal.h": (
+            "#define SIGTRAP\t\t 5\ntypedef struct sigaltstack {\n\tvoid __user *ss_sp;\n} stack_t;\n"),
+        "arch/x86/include/uapi/asm/signal.h": (
+            "#define SIGTRAP\t\t 5\n#define SIGUNUSED_X86\t31\ntypedef struct sigaltstack {\n\tvoid __user *ss_sp;\n} stack_t;\n"),
+    })
+    index = _index(write_tree(tmp_path, files))
+    assert index.path_arches("include/uapi/asm-generic/signal.h") == {"arm64"}
+    assert index.x86_only("SIGTRAP") is None
+    assert index.x86_only("stack_t") is None
+    assert index.x86_only("SIGUNUSED_X86") == ("arch/x86/include/uapi/asm/signal.h:2", "macro")
+
+
+KCONFIG_TREE = {
+    "Kconfig": (
+        'mainmenu "Linux/$(ARCH) Kernel Configuration"\n\nsource "arch/$(SRCARCH)/Kconfig"\n\n'
+        "config ACPI_WMI\n\ttristate \"WMI\"\n\tdepends on X86 && ACPI\n\n"
+        "config ACPI\n\tbool \"ACPI\"\n\n"
+        "config ARCH_USES_PG_UNCACHED\n\tbool\n\n"
+        "config NUMA\n\tbool \"NUMA\"\n"
+    ),
+    "arch/x86/Kconfig": "config X86\n\tdef_bool y\n\tselect ARCH_USES_PG_UNCACHED if X86_PAT\n\nconfig X86_PAT\n\tdef_bool y\n",
+    "arch/arm64/Kconfig": "config ARM64\n\tdef_bool y\n",
+    "include/linux/acpi.h": (
+        "#ifndef _LINUX_ACPI_H\n#define _LINUX_ACPI_H\n"
+        "#if defined(CONFIG_ACPI_WMI) || defined(CONFIG_ACPI_WMI_MODULE)\n"
+        "typedef void (*wmi_notify_handler) (u32 value, void *context);\n"
+        "extern int wmi_has_guid(const char *guid);\n"
+        "#else\nstatic inline int wmi_has_guid(const char *guid) { return 0; }\n#endif\n"
+        "#ifdef CONFIG_NUMA\nint acpi_map_pxm_to_node(int pxm);\n#endif\n#endif\n"
+    ),
+    "include/linux/page-flags.h": (
+        "enum pageflags {\n\tPG_locked,\n#ifdef CONFIG_ARCH_USES_PG_UNCACHED\n\tPG_uncached,\n#endif\n\t__NR_PAGEFLAGS,\n};\n"
+    ),
+}
+
+
+def test_a_shared_header_branch_only_x86_kconfig_can_take_is_x86_only(tmp_path):
+    """6.1's wmi_notify_handler and PG_uncached: declared in shared headers under a Kconfig
+    symbol only x86 can set (ACPI_WMI depends on X86; only x86 selects ARCH_USES_PG_UNCACHED)."""
+    files = dict(KBUILD_TREE)
+    files.update(KCONFIG_TREE)
+    index = _index(write_tree(tmp_path, files))
+    assert index.x86_only("wmi_notify_handler") == ("include/linux/acpi.h:4", "typedef")
+    assert index.x86_only("PG_uncached") == ("include/linux/page-flags.h:4", "enum")
+    for name in ("wmi_has_guid", "acpi_map_pxm_to_node", "PG_locked", "__NR_PAGEFLAGS"):
+        assert index.x86_only(name) is None, name
+
+
+IDTENTRY_H = """\
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _ASM_X86_IDTENTRY_H
+#define _ASM_X86_IDTENTRY_H
+#ifndef __ASSEMBLY__
+#define DECLARE_IDTENTRY_SYSVEC(vector, func)				\\
+	DECLARE_IDTENTRY(vector, func)
+DECLARE_IDTENTRY_SYSVEC(HYPERV_CALLBACK_VECTOR,	sysvec_hyperv_callback);
+DECLARE_IDTENTRY_SYSVEC(HYPERV_STIMER0_VECTOR,	sysvec_hyperv_stimer0);
+DECLARE_IDTENTRY_RAW_ERRORCODE(X86_TRAP_PF,	exc_page_fault);
+DECLARE_IDTENTRY_DF(X86_TRAP_DF,	exc_double_fault);
+#else
+.macro idtentry vector asmsym cfunc
+.endm
+#endif
+#endif
+"""
+
+
+def test_the_declaring_macros_of_x86_headers_declare_their_name():
+    """DECLARE_IDTENTRY_SYSVEC(vector, func) declares the handler; DECLARE_EARLY_PER_CPU its
+    per-cpu variable (x86's topology.h and smp.h)."""
+    found = _declared(IDTENTRY_H + "DECLARE_EARLY_PER_CPU_READ_MOSTLY(int, x86_cpu_to_node_map);\n"
+                      "DECLARE_EARLY_PER_CPU(u32, x86_cpu_to_acpiid);\n")
+    for name in ("sysvec_hyperv_callback", "sysvec_hyperv_stimer0", "exc_page_fault", "exc_double_fault",
+                 "x86_cpu_to_node_map", "x86_cpu_to_acpiid"):
+        assert (name, "variable") in found, name
+    assert not any(n in ("HYPERV_CALLBACK_VECTOR", "X86_TRAP_PF", "idtentry") for n, _k in found)
+
+
+def test_a_trace_events_member_assignments_declare_nothing():
+    """7.2.8's include/trace/events/kvm.h: ``__entry->gfn = gfn;`` in TP_fast_assign, under
+    an x86-only Kconfig branch, is no declaration of ``gfn``."""
+    found = _declared(
+        "#ifdef CONFIG_KVM_ASYNC_PF\nDECLARE_EVENT_CLASS(kvm_async_get_page_class,\n"
+        "\tTP_PROTO(u64 gva, u64 gfn),\n\tTP_ARGS(gva, gfn),\n"
+        "\tTP_STRUCT__entry(\n\t\t__field(__u64, gva)\n\t\t__field(u64, gfn)\n\t),\n"
+        "\tTP_fast_assign(\n\t\t__entry->gva = gva;\n\t\t__entry->gfn = gfn;\n\t),\n"
+        "\tTP_printk(\"gva = %#llx, gfn = %#llx\", __entry->gva, __entry->gfn)\n);\n#endif\n"
+        "extern int kvm_async_pf_count;\n")
+    assert {n for n, _k in found} == {"kvm_async_pf_count"}

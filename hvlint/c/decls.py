@@ -238,6 +238,8 @@ def _declaration(body: str, start: int, end: int, grammar: Grammar, forced: Opti
     static = "static" in words[:4]
     typedef = words[0] == "typedef"
     eq = _top_level(text, "=")
+    if "->" in (text if eq < 0 else text[:eq]):
+        return  # an assignment to a member (a TRACE_EVENT's TP_fast_assign): declares nothing
     paren = text.find("(")
     if paren >= 0 and (eq < 0 or paren < eq):
         fp = _FUNC_POINTER.search(text)

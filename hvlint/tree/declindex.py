@@ -40,7 +40,10 @@ _KBUILD_LIST = re.compile(r"^\s*(generic-y|mandatory-y|generated-y)\s*\+?=\s*(.*
 # (name, line, kind, guard code) of one file's declarations: guard code x, a or b is the
 # arches of the declaration's #if stack (x86, arm64, both); "" never compiled.
 Record = Tuple[List[Tuple[str, int, str, str]], List[str]]
-GuardArches = Callable[[str, str], Callable[[int], FrozenSet[str]]]
+# (relpath, text, Kconfig symbols of the text only x86 can set) -> line -> arches of its #if stack
+GuardArches = Callable[[str, str, FrozenSet[str]], Callable[[int], FrozenSet[str]]]
+_CONFIG_WORD = re.compile(r"\bCONFIG_(\w+)")
+_CONDITION_LINE = re.compile(r"^[ \t]*#[ \t]*(?:if|ifdef|ifndef|elif)\b.*CONFIG_.*$", re.M)
 
 
 @dataclass
@@ -116,7 +119,9 @@ class DeclIndex:
     root: Optional[Path]
     layout: DeclLayout
     grammar: Grammar
-    guard_arches: GuardArches  # (relpath, text) -> line -> arches of its #if stack
+    guard_arches: GuardArches
+    # Kconfig symbol (no CONFIG_) -> whether the tree's Kconfig can set it for x86 only
+    config_x86_only: Optional[Callable[[str], bool]] = None
     _records: Dict[str, Record] = field(default_factory=dict)
     _file_arches: Dict[str, FrozenSet[str]] = field(default_factory=dict)
     # name -> (where, kind, the headers that declare it): the names only x86 declares. From
@@ -177,8 +182,14 @@ class DeclIndex:
                 continue
             entries[rel] = entry
             self._records[rel] = record
-        for rel, record in self._read_all(fresh):
+        read = self._read_all(fresh)
+        x86_configs = self._x86_configs({s for _rel, _record, symbols in read for s in symbols})
+        for rel, record, symbols in read:
             self.files_read += 1
+            if symbols & x86_configs:  # its #if stack again, with what Kconfig sets for x86 only
+                source = read_source(self.root / rel)
+                if source.text is not None:
+                    record = self._read(rel, source.text, symbols & x86_configs)
             self._records[rel] = record
             if sigs.get(rel) is not None:
                 entries[rel] = [sigs[rel], _pack(record)]
@@ -193,9 +204,10 @@ class DeclIndex:
             store.store(SECTION, data)
         self._records_complete = True
 
-    def _read_all(self, todo: List[Tuple[str, str]]) -> List[Tuple[str, Record]]:
-        """(relpath, record) of the headers to read; a cold tree's 6,500 are spread over the
-        cores (forked workers that inherit this index), a few are read here."""
+    def _read_all(self, todo: List[Tuple[str, str]]) -> List[Tuple[str, Record, FrozenSet[str]]]:
+        """(relpath, record, Kconfig symbols its #if lines test) of the headers to read; a cold
+        tree's 6,500 are spread over the cores (forked workers that inherit this index), a few
+        are read here. Which symbols only x86 can set is judged after, once, in this process."""
         global _WORKER
         jobs = os.cpu_count() or 1
         if jobs < 2 or len(todo) < _PARALLEL_MIN_FILES or threading.active_count() > 1 or not hasattr(os, "fork"):
@@ -214,11 +226,26 @@ class DeclIndex:
         finally:
             _WORKER = None
 
-    def _read(self, rel: str, text: str) -> Record:
+    def _read(self, rel: str, text: str, x86_configs: FrozenSet[str] = frozenset()) -> Record:
         # An arch's own header is that arch's whatever its #if stack says; a shared one is
-        # read for its arch branches only when it names an arch symbol at all.
-        needs_guard = not rel.startswith("arch/") and any(n in text for n in self.layout.guard_needles)
-        return file_record(text, self.grammar, self.guard_arches(rel, text) if needs_guard else None)
+        # read for its arch branches only when it names an arch symbol at all, or tests a
+        # Kconfig symbol only x86 can set (include/linux/instrumentation.h's
+        # NOINSTR_VALIDATION), one of ``x86_configs``.
+        if rel.startswith("arch/"):
+            return file_record(text, self.grammar, None)
+        needs_guard = bool(x86_configs) or any(n in text for n in self.layout.guard_needles)
+        return file_record(text, self.grammar, self.guard_arches(rel, text, x86_configs) if needs_guard else None)
+
+    def _condition_configs(self, rel: str, text: str) -> FrozenSet[str]:
+        """The Kconfig symbols the ``#if`` lines of a shared header test."""
+        if self.config_x86_only is None or rel.startswith("arch/") or "CONFIG_" not in text:
+            return frozenset()
+        return frozenset(s for line in _CONDITION_LINE.findall(text) for s in _CONFIG_WORD.findall(line))
+
+    def _x86_configs(self, symbols: Set[str]) -> FrozenSet[str]:
+        """Of ``symbols``, those the tree's Kconfig can set for x86 only."""
+        judge = self.config_x86_only
+        return frozenset(s for s in symbols if judge(s)) if judge is not None else frozenset()
 
     def _kbuilds(self) -> Dict[str, Dict[str, Set[str]]]:
         """The Kbuild lists that decide which asm-generic headers each arch gets."""
@@ -275,12 +302,14 @@ class DeclIndex:
                 self._file_arches[rel] = self._file_arches.get(rel, frozenset()) | {arch}
 
     def _generic_files(self) -> Dict[str, str]:
-        """``asm-generic/X.h`` -> the file it names (include/ first, then include/uapi/)."""
+        """``asm-generic/X.h`` -> the file it names (include/ first, then include/uapi/), and
+        ``uapi/asm-generic/X.h`` (the kernel header's include of its uapi half) -> that half."""
         out: Dict[str, str] = {}
         for base in self.layout.generic:
             for rel in self._records:
                 if rel.startswith(base + "/"):
                     out.setdefault("asm-generic/" + rel[len(base) + 1:], rel)
+                    out.setdefault(base.split("/", 1)[-1] + rel[len(base):], rel)
         return out
 
     def path_arches(self, rel: str) -> FrozenSet[str]:
@@ -429,16 +458,16 @@ _PARALLEL_MIN_FILES = 2000
 _WORKER: Optional[DeclIndex] = None  # the index a forked worker reads for
 
 
-def _read_chunk(todo: List[Tuple[str, str]], index: DeclIndex) -> List[Tuple[str, Record]]:
+def _read_chunk(todo: List[Tuple[str, str]], index: DeclIndex) -> List[Tuple[str, Record, FrozenSet[str]]]:
     out = []
     for path, rel in todo:
         source = read_source(Path(path))
         if source.text is not None:
-            out.append((rel, index._read(rel, source.text)))
+            out.append((rel, index._read(rel, source.text), index._condition_configs(rel, source.text)))
     return out
 
 
-def _read_chunk_forked(todo: List[Tuple[str, str]]) -> List[Tuple[str, Record]]:
+def _read_chunk_forked(todo: List[Tuple[str, str]]) -> List[Tuple[str, Record, FrozenSet[str]]]:
     assert _WORKER is not None
     return _read_chunk(todo, _WORKER)
 
