@@ -28,7 +28,7 @@ from hvlint.c.decls import FileDecls, declarations
 from hvlint.tree.declindex import DeclIndex, Record, file_record, grammar_of, layout_of
 from hvlint.tree.index import Definition, SymbolIndex, builtin_definitions
 from hvlint.tree.buildcache import CachedBuilds, build_deps
-from hvlint.tree.kconfig import BuildClasses, Kconfig
+from hvlint.tree.kconfig import BuildClasses, Kconfig, x86_only_symbol
 from hvlint.tree.paths import GlobSet, PathClassifier
 from hvlint.ruledata import RuleData
 from hvlint.c.scanner import ScannedFile, scan
@@ -261,8 +261,7 @@ class Linter:
         known = self._config_x86.get(symbol)
         if known is None:
             assert self.builds is not None
-            possible = self.builds.kconfig.possible
-            known = self._config_x86[symbol] = possible(symbol, "arm64") is False and possible(symbol, "x86") is not False
+            known = self._config_x86[symbol] = x86_only_symbol(self.builds.kconfig.possible, symbol)
         return known
 
     def file_declarations(self, sf: ScannedFile) -> FileDecls:
@@ -666,14 +665,12 @@ class Linter:
         result = LintResult()
         self.prepare()
         relpath = self.relpath(path)
-        source = read_source(path)
-        if source.problem:
-            result.problems.append(InputProblem(relpath, source.problem))
-        if source.text is None:
+        sf = self._read_and_index(path, relpath, result.problems)
+        if sf is None:
             return result
-        self._index_scan(self.scan_text(relpath, source.text), tree=self.root is not None)
-        evaluator = ConditionEvaluator(self.arch_symbols, build) if build is not None else self.evaluator
-        res = self._lint_scanned(scan(relpath, source.text, evaluator))
+        if build is not None:  # the same text, its #if lines judged with this build's macros
+            sf = scan(relpath, sf.text, ConditionEvaluator(self.arch_symbols, build))
+        res = self._lint_scanned(sf)
         result.findings, result.notes = res.findings, res.notes
         result.problems += res.problems
         result.files_checked, result.lines_checked = 1, res.lines

@@ -12,6 +12,7 @@ from hvlint.findings import Finding
 from hvlint.c.decls import FileDecls
 from hvlint.tree.declindex import DeclIndex
 from hvlint.tree.index import SymbolIndex
+from hvlint.tree.kconfig import x86_only_symbol
 from hvlint.ruledata import Rule, RuleData, Scheme
 from hvlint.c.scanner import ScannedFile
 from hvlint.c.tristate import file_arches
@@ -176,8 +177,7 @@ class FileContext:
         if self.index.is_x86_only(name):
             return True
         if name.startswith("CONFIG_") and self.config_possible is not None:
-            symbol = name[len("CONFIG_"):]
-            return self.config_possible(symbol, "arm64") is False and self.config_possible(symbol, "x86") is not False
+            return x86_only_symbol(self.config_possible, name[len("CONFIG_"):])
         return self.declarations is not None and self.declarations.x86_only(name) is not None
 
     def finding(

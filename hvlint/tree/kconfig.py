@@ -698,3 +698,9 @@ class BuildClasses:
     def _spell(expr: str) -> str:
         """``MSHV_ROOT`` as CONFIG_MSHV_ROOT; a longer condition as written."""
         return f"CONFIG_{expr}" if re.fullmatch(r"[A-Za-z0-9_]+", expr) else f"`{expr}`"
+
+
+def x86_only_symbol(possible: Callable[[str, str], Tri], symbol: str) -> bool:
+    """Whether Kconfig (``possible(symbol, arch)``) can set ``symbol`` for x86 and never for
+    arm64 (``HYPERV_TIMER``: ``HYPERV && X86``): a branch on it is x86 code."""
+    return possible(symbol, "arm64") is False and possible(symbol, "x86") is not False
